@@ -67,15 +67,19 @@ export function truncateUtf8(text: string, maxBytes: number = MAX_CLOSE_REASON_B
  * - An array (typically `WebSocketRequestValidationError.errors()`) → JSON that
  *   always parses: the items restricted to `fields`; if too long, without `ctx`
  *   and `input`; if still too long, only `type` and `loc` of as many leading
- *   items as fit (`[]` at worst). Entries that are not error items are kept whole.
+ *   items as fit (`[]` at worst). Entries that are not error items (objects with
+ *   neither `type` nor `loc`, primitives) are kept whole.
  * - Any other object → its JSON, dropping keys from the end until it fits (`{}` at worst).
+ * - With a budget under 2 bytes, where not even `[]` or `{}` fits, → `''`.
  * - What JSON cannot express (cycles, a bigint inside, a throwing getter or
  *   `toJSON`, a function, a symbol) → `''`.
  *
  * @publicApi
  */
 export function encodeCloseReason(value: unknown, options: CloseReasonOptions = {}): string {
-  const maxBytes = Math.min(MAX_CLOSE_REASON_BYTES, Math.max(0, Math.floor(options.maxBytes ?? MAX_CLOSE_REASON_BYTES) || 0));
+  // NaN and negatives give 0, not an exception: a bad option must not keep a socket open.
+  const requested = Math.floor(options.maxBytes ?? MAX_CLOSE_REASON_BYTES) || 0;
+  const maxBytes = Math.min(MAX_CLOSE_REASON_BYTES, Math.max(0, requested));
   switch (typeof value) {
     case 'string':
       return truncateUtf8(value, maxBytes);
