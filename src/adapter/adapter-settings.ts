@@ -1,0 +1,67 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { ClientSettingsView } from '../context/client-state.js';
+import { toCandidate } from '../filters/filter-chain.js';
+import type { DtoValidationOptions } from '../handshake/dto.validator.js';
+import type { AllowedOrigins, WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
+import { WsErrorsRegistry } from '../ws-errors.registry.js';
+
+/** Every option with its default applied; what the adapter runs on. */
+export interface AdapterSettings extends ClientSettingsView {
+  readonly handshakeRejection: 'close' | 'http';
+  readonly validation: DtoValidationOptions;
+  readonly handshakeTimeout: number;
+  readonly closeTimeout: number;
+  readonly maxPayload: number;
+  readonly maxPendingMessages: number;
+  readonly maxPendingBytes: number;
+  readonly allowedOrigins: AllowedOrigins | undefined;
+  readonly invalidMessage: 'ignore' | 'close';
+}
+
+export const DEFAULTS = {
+  handshakeTimeout: 10_000,
+  closeTimeout: 5_000,
+  maxPayload: 1024 * 1024,
+  maxPendingMessages: 32,
+  maxPendingBytes: 64 * 1024,
+} as const;
+
+/** The module's options (when `WsErrorsModule` is imported), overridden by the adapter's own. */
+export function resolveSettings(app: INestApplicationContext | undefined, own: WsErrorsOptions): AdapterSettings {
+  const registry = moduleRegistry(app);
+  const options: WsErrorsOptions = { ...registry?.options, ...definedOnly(own) };
+  const globalFilters = [...(registry?.filters ?? []), ...filterInstances(own, registry)].reverse().map(toCandidate);
+  return {
+    reason: options.reason,
+    logErrors: options.logErrors ?? true,
+    globalFilters,
+    handshakeRejection: options.handshakeRejection ?? 'close',
+    validation: { validatorOptions: options.validatorOptions, transformOptions: options.transformOptions },
+    handshakeTimeout: options.handshakeTimeout ?? DEFAULTS.handshakeTimeout,
+    closeTimeout: options.closeTimeout ?? DEFAULTS.closeTimeout,
+    maxPayload: options.maxPayload ?? DEFAULTS.maxPayload,
+    maxPendingMessages: options.maxPendingMessages ?? DEFAULTS.maxPendingMessages,
+    maxPendingBytes: options.maxPendingBytes ?? DEFAULTS.maxPendingBytes,
+    allowedOrigins: options.allowedOrigins,
+    invalidMessage: options.invalidMessage ?? 'ignore',
+  };
+}
+
+function moduleRegistry(app: INestApplicationContext | undefined): WsErrorsRegistry | undefined {
+  try {
+    return app?.get(WsErrorsRegistry, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Filters given to the adapter itself: instances only (there is no DI to build a class with). */
+function filterInstances(own: WsErrorsOptions, registry: WsErrorsRegistry | undefined) {
+  const given = own.filters ?? [];
+  if (registry && given === registry.options.filters) return [];
+  return given.map(filter => (typeof filter === 'function' ? new (filter as new () => never)() : filter));
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,139 @@
+import type { Subscription } from 'rxjs';
+import type { RawData, WebSocket } from 'ws';
+import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { WsStatus } from '../close-frame/ws-status.js';
+import {
+  MESSAGE_TOO_BIG_REASON,
+  TOO_MANY_PENDING_MESSAGES_REASON,
+} from '../exceptions/messages.constant.js';
+import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
+import { CLOSE_EVENT, kClientSession, MESSAGE_EVENT } from '../ws-errors.constants.js';
+
+export type MessageDispatcher = (data: RawData, isBinary: boolean) => void;
+
+export interface PendingLimits {
+  maxPendingMessages: number;
+  maxPendingBytes: number;
+}
+
+/** What one gateway's `handleConnection` returned (maybe a promise), or threw. */
+export interface ConnectionOutcome {
+  descriptor: GatewayDescriptor;
+  result: unknown;
+  failed: boolean;
+}
+
+/**
+ * The adapter's per-client bookkeeping: messages are held, in order and within limits,
+ * until the client is admitted (its `handleConnection` settled), then handed to the
+ * gateways' dispatchers. Everything it holds goes when the socket closes.
+ */
+export class ClientSession {
+  #admitted = false;
+  #closed = false;
+  #pending: { data: RawData; isBinary: boolean }[] = [];
+  #pendingBytes = 0;
+  readonly #dispatchers: MessageDispatcher[] = [];
+  #subscriptions?: Set<Subscription>;
+  /** Filled while Nest runs the gateways' `handleConnection` for this client. */
+  readonly outcomes: ConnectionOutcome[] = [];
+
+  constructor(
+    readonly client: WebSocket,
+    private readonly limits: PendingLimits,
+  ) {
+    client.on(MESSAGE_EVENT, this.#onMessage);
+    client.once(CLOSE_EVENT, this.#onClose);
+  }
+
+  get admitted(): boolean {
+    return this.#admitted;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  addDispatcher(dispatcher: MessageDispatcher): void {
+    this.#dispatchers.push(dispatcher);
+  }
+
+  /** Keeps an Observable reply's subscription until it completes or the socket closes. */
+  track(subscription: Subscription): void {
+    if (this.#closed) {
+      subscription.unsubscribe();
+      return;
+    }
+    (this.#subscriptions ??= new Set()).add(subscription);
+    subscription.add(() => this.#subscriptions?.delete(subscription));
+  }
+
+  /** From now on messages go straight to the dispatchers; the held ones go first, in order. */
+  admit(): void {
+    if (this.#admitted || this.#closed) return;
+    this.#admitted = true;
+    const held = this.#pending;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    for (const { data, isBinary } of held) {
+      if (this.#closed) break;
+      this.#dispatch(data, isBinary);
+    }
+  }
+
+  #onMessage = (data: RawData, isBinary: boolean): void => {
+    if (this.#admitted) {
+      this.#dispatch(data, isBinary);
+      return;
+    }
+    if (this.#closed) return;
+    this.#pendingBytes += byteLength(data);
+    if (this.#pendingBytes > this.limits.maxPendingBytes) {
+      this.#dropPending();
+      closeWebSocket(this.client, WsStatus.WS_1009_MESSAGE_TOO_BIG, MESSAGE_TOO_BIG_REASON);
+      return;
+    }
+    if (this.#pending.length >= this.limits.maxPendingMessages) {
+      this.#dropPending();
+      closeWebSocket(this.client, WsStatus.WS_1008_POLICY_VIOLATION, TOO_MANY_PENDING_MESSAGES_REASON);
+      return;
+    }
+    this.#pending.push({ data, isBinary });
+  };
+
+  #dispatch(data: RawData, isBinary: boolean): void {
+    const dispatchers = this.#dispatchers;
+    for (let i = 0; i < dispatchers.length; i++) dispatchers[i]!(data, isBinary);
+  }
+
+  #dropPending(): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#closed = true;
+  }
+
+  #onClose = (): void => {
+    this.#closed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.client.off(MESSAGE_EVENT, this.#onMessage);
+    const subscriptions = this.#subscriptions;
+    this.#subscriptions = undefined;
+    subscriptions?.forEach(subscription => subscription.unsubscribe());
+  };
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return (data as Buffer | ArrayBuffer).byteLength;
+}
+
+type WithSession = { [kClientSession]?: ClientSession };
+
+export function getClientSession(client: unknown): ClientSession | undefined {
+  return client !== null && typeof client === 'object' ? (client as WithSession)[kClientSession] : undefined;
+}
+
+export function attachClientSession(client: WebSocket, session: ClientSession): void {
+  Object.defineProperty(client, kClientSession, { value: session, configurable: true, enumerable: false });
+}

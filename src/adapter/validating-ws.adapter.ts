@@ -1,0 +1,566 @@
+import { Logger, type INestApplicationContext, type Type } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { WsAdapter } from '@nestjs/platform-ws';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import * as http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { isObservable, type Observable } from 'rxjs';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { WsStatus } from '../close-frame/ws-status.js';
+import { setClientState, type ClientState } from '../context/client-state.js';
+import type { EndpointPhase } from '../context/endpoint-context.interface.js';
+import { attachEndpointContext } from '../context/endpoint-context.js';
+import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
+import {
+  BAD_REQUEST_REASON,
+  INTERNAL_ERROR_REASON,
+  INVALID_MESSAGE_REASON,
+  NOT_FOUND_REASON,
+  ORIGIN_NOT_ALLOWED_REASON,
+  TRY_AGAIN_LATER_REASON,
+  UNSUPPORTED_BINARY_REASON,
+} from '../exceptions/messages.constant.js';
+import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
+import { runFilterSafely, selectFilter, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
+import { WebSocketExceptionFilter } from '../filters/websocket-exception.filter.js';
+import { parseHandshake } from '../handshake/handshake.parser.js';
+import type { HandshakeData } from '../handshake/handshake-data.interface.js';
+import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
+import { ERROR_EVENT, kWrapped, ReadyState } from '../ws-errors.constants.js';
+import { resolveSettings, type AdapterSettings } from './adapter-settings.js';
+import { attachClientSession, ClientSession, getClientSession } from './client-session.js';
+import { discoverGateways, gatewayPattern, type DiscoveredGateway } from './gateway-discovery.js';
+import { gatewayFilters, prepareMessageFilters, type EnhancerResolver } from './gateway-filters.js';
+import { handshakeGuards, rawView, runGuards, validateHandshake } from './handshake.checks.js';
+import { httpStatusForCloseCode, refuseUpgrade } from './http-rejection.js';
+import { isOriginAllowed } from './origin.check.js';
+import { PendingWsClient } from './pending-client.js';
+import { UpgradeRouter, type ServerRoute } from './upgrade.router.js';
+import { loadWsPackage } from './ws-package.js';
+
+/** The stock adapter's message parser signature. */
+export type WsMessageParser = (data: string | Buffer | ArrayBuffer | Buffer[]) => { event: string; data: unknown } | void;
+
+/**
+ * Options of {@link ValidatingWsAdapter}: the stock adapter's `messageParser`, and every
+ * option of `WsErrorsModule.forRoot()`, which these override.
+ * @publicApi
+ */
+export interface ValidatingWsAdapterOptions extends WsErrorsOptions {
+  messageParser?: WsMessageParser;
+}
+
+const UNDERLYING_HTTP_SERVER_PORT = 0;
+
+type Route = ServerRoute<WebSocketServer>;
+
+interface GatewayRuntime {
+  descriptor: GatewayDescriptor;
+  /** `handleConnection`'s filters, then the module's, then the default: for handshake and connection errors. */
+  connectionFilters: CandidateFilter[];
+  disconnectFilters: CandidateFilter[];
+  guards: ReturnType<typeof handshakeGuards>;
+}
+
+/**
+ * A drop-in for `@nestjs/platform-ws`'s `WsAdapter` that routes upgrades by path pattern,
+ * validates handshake DTOs and runs class-level guards before a gateway sees the socket,
+ * and turns every error into an RFC 6455 close frame through the gateway's filters.
+ *
+ * ```ts
+ * app.useWebSocketAdapter(new ValidatingWsAdapter(app, { handshakeRejection: 'close' }));
+ * ```
+ * @publicApi
+ */
+export class ValidatingWsAdapter extends WsAdapter {
+  protected override readonly logger = new Logger(ValidatingWsAdapter.name);
+  readonly #app?: INestApplicationContext;
+  readonly #ownOptions: ValidatingWsAdapterOptions;
+  readonly #ws = loadWsPackage();
+  #settings?: AdapterSettings;
+  #runtimes?: Map<GatewayDescriptor, GatewayRuntime>;
+  #discovered: DiscoveredGateway[] = [];
+  readonly #routers = new Map<number, UpgradeRouter<WebSocketServer>>();
+  #rejectionServer?: WebSocketServer;
+  /** Sockets whose handshake is being checked, and rejected clients awaiting the close handshake. */
+  readonly #sockets = new Set<Duplex>();
+  readonly #rejected = new Set<WebSocket>();
+  readonly #upgradeListeners = new Map<http.Server, (...args: any[]) => void>();
+
+  constructor(appOrHttpServer?: INestApplicationContext | object, options: ValidatingWsAdapterOptions = {}) {
+    super(appOrHttpServer, options.messageParser ? { messageParser: options.messageParser } : undefined);
+    this.#ownOptions = options;
+    if (appOrHttpServer && typeof (appOrHttpServer as INestApplicationContext).get === 'function') {
+      this.#app = appOrHttpServer as INestApplicationContext;
+      // Before Nest binds message handlers (at init), so that their filters are ready.
+      this.#prepare();
+    }
+  }
+
+  /** The settings in force: the module's options overridden by the adapter's. */
+  protected get settings(): AdapterSettings {
+    return (this.#settings ??= resolveSettings(this.#app, this.#ownOptions));
+  }
+
+  override create(port: number, options: Record<string, unknown> & { path?: string; server?: unknown; namespace?: string } = {}): any {
+    const { server, path, namespace, ...wsOptions } = options;
+    if (namespace || server) return super.create(port, options as never);
+    this.#prepare();
+    const pattern = gatewayPattern(port, path);
+    const wsServer = this.bindErrorHandler(
+      new this.#ws.WebSocketServer({
+        maxPayload: this.settings.maxPayload,
+        closeTimeout: this.settings.closeTimeout,
+        ...wsOptions,
+        noServer: true,
+      } as never),
+    ) as WebSocketServer;
+    const gateways = this.#discovered
+      .map(found => found.descriptor)
+      .filter(descriptor => descriptor.port === port && descriptor.path === pattern);
+    if (gateways.length > 1) {
+      this.logger.warn(`${gateways.map(g => g.gateway.name).join(', ')} share ${pattern ?? 'every path'} on one server`);
+    }
+    const httpServer = port === UNDERLYING_HTTP_SERVER_PORT ? this.httpServer : undefined;
+    if (port === UNDERLYING_HTTP_SERVER_PORT && !httpServer) {
+      throw new Error('ValidatingWsAdapter needs an HTTP server for gateways on the application port');
+    }
+    const created = this.ensureHttpServerExists(port, httpServer ?? http.createServer());
+    if (port !== UNDERLYING_HTTP_SERVER_PORT) created?.listen(port);
+    this.#router(port).add({ server: wsServer, pattern, gateways });
+    (wsServer as WebSocketServer & { path?: string }).path = pattern ?? '*';
+    return wsServer;
+  }
+
+  override bindMessageHandlers(
+    client: WebSocket,
+    handlers: MessageMappingProperties[],
+    transform: (data: any) => Observable<any>,
+  ): void {
+    const session = getClientSession(client);
+    if (!session) {
+      super.bindMessageHandlers(client, handlers, transform);
+      return;
+    }
+    const table = new Map<unknown, MessageMappingProperties>();
+    for (const handler of handlers) table.set(handler.message, handler);
+    session.addDispatcher((data, isBinary) => this.#dispatch(session, table, data, isBinary));
+  }
+
+  override bindErrorHandler(server: any): any {
+    // A client's protocol error (bad UTF-8, oversized frame) is the client's fault and ws
+    // already closes with the right code: not worth an error line per client.
+    server.on('connection', (ws: WebSocket) => ws.on(ERROR_EVENT, (err: Error) => this.logger.debug?.(err.message)));
+    server.on(ERROR_EVENT, (err: Error) => this.logger.error(err));
+    return server;
+  }
+
+  override async close(server: any): Promise<void> {
+    await super.close(server);
+  }
+
+  override async dispose(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+    for (const client of this.#rejected) client.terminate();
+    this.#rejected.clear();
+    this.#rejectionServer?.close();
+    this.#rejectionServer = undefined;
+    // A server passed in by the caller outlives the adapter: take our listener off it.
+    for (const [server, listener] of this.#upgradeListeners) server.off('upgrade', listener);
+    this.#upgradeListeners.clear();
+    await super.dispose();
+    this.#routers.clear();
+  }
+
+  protected override ensureHttpServerExists(port: number, httpServer = http.createServer()): any {
+    if (this.httpServersRegistry.has(port)) return;
+    this.httpServersRegistry.set(port, httpServer);
+    const listener = (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#onUpgrade(port, httpServer, request, socket, head);
+    httpServer.on('upgrade', listener);
+    this.#upgradeListeners.set(httpServer, listener);
+    return httpServer;
+  }
+
+  // ---------------------------------------------------------------- preparation
+
+  /** Finds the app's gateways and readies them, once: filters, guards, lifecycle hooks. */
+  #prepare(): void {
+    if (this.#runtimes || !this.#app) return;
+    let modules: ModulesContainer;
+    try {
+      modules = this.#app.get(ModulesContainer, { strict: false });
+    } catch {
+      return;
+    }
+    this.#runtimes = new Map();
+    this.#discovered = discoverGateways(modules);
+    for (const found of this.#discovered) {
+      const resolve = this.#resolver(found);
+      const { descriptor } = found;
+      prepareMessageFilters(descriptor, resolve);
+      const tail = [...this.settings.globalFilters, DEFAULT_FILTER];
+      this.#runtimes.set(descriptor, {
+        descriptor,
+        connectionFilters: [...gatewayFilters(descriptor, descriptor.gateway.prototype.handleConnection, resolve), ...tail],
+        disconnectFilters: [...gatewayFilters(descriptor, descriptor.gateway.prototype.handleDisconnect, resolve), ...tail],
+        guards: handshakeGuards(descriptor, resolve),
+      });
+      this.#wrapLifecycleHooks(descriptor);
+    }
+  }
+
+  /** Enhancer classes resolve to the instance Nest made for the gateway's module. */
+  #resolver(found: DiscoveredGateway): EnhancerResolver {
+    return (type: Type) => {
+      const instance = found.injectables.get(type)?.instance;
+      if (instance) return instance;
+      try {
+        return this.#app!.get(type, { strict: false });
+      } catch {
+        return new type();
+      }
+    };
+  }
+
+  /**
+   * Nest calls `handleConnection`/`handleDisconnect` from an rxjs subscriber, where a throw
+   * is reported as unhandled and ends the process. The instance gets wrappers that hand the
+   * result to the client's session (connection) or errors to the filters (disconnect).
+   */
+  #wrapLifecycleHooks(descriptor: GatewayDescriptor): void {
+    const instance = descriptor.instance;
+    const connect = instance.handleConnection as (((...args: unknown[]) => unknown) & { [kWrapped]?: true }) | undefined;
+    if (typeof connect === 'function' && !connect[kWrapped]) {
+      const wrapped = function (this: unknown, client: WebSocket, ...rest: unknown[]) {
+        const session = getClientSession(client);
+        if (!session) return connect.call(this, client, ...rest);
+        try {
+          session.outcomes.push({ descriptor, result: connect.call(this, client, ...rest), failed: false });
+        } catch (error) {
+          session.outcomes.push({ descriptor, result: error, failed: true });
+        }
+        return undefined;
+      };
+      Object.defineProperty(wrapped, kWrapped, { value: true });
+      instance.handleConnection = wrapped;
+    }
+    const disconnect = instance.handleDisconnect as (((...args: unknown[]) => unknown) & { [kWrapped]?: true }) | undefined;
+    if (typeof disconnect === 'function' && !disconnect[kWrapped]) {
+      const adapter = this;
+      const wrapped = function (this: unknown, client: WebSocket, ...rest: unknown[]) {
+        if (!getClientSession(client)) return disconnect.call(this, client, ...rest);
+        try {
+          const result = disconnect.call(this, client, ...rest);
+          if (isThenable(result)) result.then(undefined, error => adapter.#handleError(descriptor, 'disconnect', error, [client, ...rest]));
+        } catch (error) {
+          adapter.#handleError(descriptor, 'disconnect', error, [client, ...rest]);
+        }
+        return undefined;
+      };
+      Object.defineProperty(wrapped, kWrapped, { value: true });
+      instance.handleDisconnect = wrapped;
+    }
+  }
+
+  #router(port: number): UpgradeRouter<WebSocketServer> {
+    let router = this.#routers.get(port);
+    if (!router) this.#routers.set(port, (router = new UpgradeRouter()));
+    return router;
+  }
+
+  // ---------------------------------------------------------------- the upgrade
+
+  #onUpgrade(port: number, httpServer: http.Server, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = request.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+    const search = queryAt === -1 ? '' : url.slice(queryAt);
+    const found = this.#router(port).match(pathname);
+    if (found.kind === 'not-found') {
+      // Another upgrade listener (a second ws server, a proxy) may own this path.
+      if (httpServer.listenerCount('upgrade') > 1) return;
+      refuseUpgrade(socket, 404, { code: null, reason: NOT_FOUND_REASON });
+      return;
+    }
+    if (found.kind === 'malformed') {
+      refuseUpgrade(socket, 400, { code: null, reason: BAD_REQUEST_REASON });
+      return;
+    }
+    const { allowedOrigins } = this.settings;
+    if (allowedOrigins && !isOriginAllowed(allowedOrigins, request)) {
+      refuseUpgrade(socket, 403, { code: null, reason: ORIGIN_NOT_ALLOWED_REASON });
+      return;
+    }
+    this.#admit(found.route, found.params, request, socket, head, search).catch(error => {
+      this.logger.error('Unexpected failure while admitting a WebSocket client', (error as Error)?.stack);
+      socket.destroy();
+    });
+  }
+
+  /** Guards, then DTOs, then the upgrade; a refusal goes through the gateway's filters. */
+  async #admit(
+    route: Route,
+    params: Record<string, string | string[]>,
+    request: http.IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    search: string,
+  ): Promise<void> {
+    // Until ws owns the socket, an error on it must not go unheard (that would end the process).
+    const onSocketError = () => socket.destroy();
+    socket.on(ERROR_EVENT, onSocketError);
+    this.#sockets.add(socket);
+    const raw = parseHandshake(request, search, params);
+    const handshake: HandshakeData = { ...rawView(raw), rawParams: raw.params, url: request.url ?? '/' };
+    const state: ClientState = { gateways: route.gateways, handshake, settings: this.settings };
+    const pending = new PendingWsClient(request);
+    setClientState(pending, state);
+
+    const checks = this.#runChecks(route, raw, handshake, pending, request);
+    const outcome = await raceWithTimeout(checks, this.settings.handshakeTimeout);
+    socket.off(ERROR_EVENT, onSocketError);
+    this.#sockets.delete(socket);
+    if (socket.destroyed || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    if (outcome === TIMEOUT) {
+      this.#reject(socket, request, head, { code: WsStatus.WS_1013_TRY_AGAIN_LATER, reason: TRY_AGAIN_LATER_REASON }, pending, undefined);
+      return;
+    }
+    if (outcome !== ADMITTED) {
+      this.#reject(socket, request, head, pending.decision ?? { code: 1011, reason: INTERNAL_ERROR_REASON }, pending, outcome.error);
+      return;
+    }
+    route.server.handleUpgrade(request, socket, head, client => this.#accept(route, client, request, state));
+  }
+
+  /** Returns ADMITTED, or the error after the filters have decided on the pending client. */
+  async #runChecks(
+    route: Route,
+    raw: ReturnType<typeof parseHandshake>,
+    handshake: HandshakeData,
+    pending: PendingWsClient,
+    request: http.IncomingMessage,
+  ): Promise<typeof ADMITTED | { error: unknown }> {
+    let failing: GatewayDescriptor | undefined;
+    try {
+      for (const descriptor of route.gateways) {
+        failing = descriptor;
+        const runtime = this.#runtimes?.get(descriptor);
+        if (runtime?.guards.length) {
+          await runGuards(runtime.guards, this.#host(descriptor, 'handshake', [pending, request]) as never);
+        }
+      }
+      for (const descriptor of route.gateways) {
+        failing = descriptor;
+        await validateHandshake(descriptor, raw, handshake, this.settings.validation);
+      }
+      return ADMITTED;
+    } catch (error) {
+      if (failing) this.#handleError(failing, 'handshake', error, [pending, request]);
+      if (!pending.decision) {
+        // A filter that handled the error without closing: the client still gets an ending.
+        DEFAULT_FILTER.filter.catch(error, this.#host(failing!, 'handshake', [pending, request]));
+      }
+      return { error };
+    }
+  }
+
+  /** The refusal a filter decided: a close frame after a completed upgrade, or an HTTP status. */
+  #reject(
+    socket: Duplex,
+    request: http.IncomingMessage,
+    head: Buffer,
+    decision: { code: number; reason: string },
+    pending: PendingWsClient,
+    error: unknown,
+  ): void {
+    if (this.settings.handshakeRejection === 'http') {
+      const validation = error instanceof WebSocketRequestValidationError && decision.code === WsStatus.WS_1008_POLICY_VIOLATION;
+      const body: Record<string, unknown> = { code: decision.code, reason: decision.reason };
+      if (error instanceof WebSocketRequestValidationError) body.errors = error.errors();
+      refuseUpgrade(socket, httpStatusForCloseCode(decision.code, validation), body);
+      return;
+    }
+    this.#rejectionServer ??= new this.#ws.WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      closeTimeout: this.settings.closeTimeout,
+      maxPayload: 1024,
+    } as never);
+    this.#rejectionServer.handleUpgrade(request, socket, head, client => {
+      this.#rejected.add(client);
+      client.once('close', () => this.#rejected.delete(client));
+      client.on(ERROR_EVENT, () => client.terminate());
+      for (const message of pending.sent) client.send(message as string);
+      closeWebSocket(client, decision.code, decision.reason, this.settings.reason);
+    });
+  }
+
+  /** The socket is open: Nest's connection handler runs (`handleConnection`), then the client is admitted. */
+  #accept(route: Route, client: WebSocket, request: http.IncomingMessage, state: ClientState): void {
+    setClientState(client, state);
+    const session = new ClientSession(client, this.settings);
+    attachClientSession(client, session);
+    route.server.emit('connection', client, request);
+    const outcomes = session.outcomes.splice(0);
+    const failed = outcomes.find(outcome => outcome.failed);
+    if (failed) {
+      this.#failConnection(failed.descriptor, failed.result, client, request);
+      return;
+    }
+    const waiting = outcomes.filter(outcome => isThenable(outcome.result));
+    if (waiting.length === 0) {
+      session.admit();
+      return;
+    }
+    const timeout = this.settings.handshakeTimeout;
+    Promise.all(
+      waiting.map(outcome =>
+        raceWithTimeout(
+          Promise.resolve(outcome.result).then(
+            () => ADMITTED,
+            error => ({ error, descriptor: outcome.descriptor }),
+          ),
+          timeout,
+        ),
+      ),
+    ).then(results => {
+      if (session.closed) return;
+      for (const result of results) {
+        if (result === TIMEOUT) {
+          closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
+          return;
+        }
+        if (typeof result === 'object') {
+          this.#failConnection(result.descriptor, result.error, client, request);
+          return;
+        }
+      }
+      session.admit();
+    });
+  }
+
+  #failConnection(descriptor: GatewayDescriptor, error: unknown, client: WebSocket, request: http.IncomingMessage): void {
+    this.#handleError(descriptor, 'connection', error, [client, request]);
+    if (client.readyState === ReadyState.OPEN) {
+      // The filter handled it without closing: an unadmitted client may not stay open.
+      closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
+    }
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /** Runs the filters Nest would run for the gateway's `handleConnection`/`handleDisconnect`, then the module's, then the default. */
+  #handleError(descriptor: GatewayDescriptor, phase: EndpointPhase, error: unknown, args: unknown[]): void {
+    const runtime = this.#runtimes?.get(descriptor);
+    const candidates =
+      (phase === 'disconnect' ? runtime?.disconnectFilters : runtime?.connectionFilters) ?? [DEFAULT_FILTER];
+    const host = this.#host(descriptor, phase, args);
+    const exception =
+      error instanceof WebSocketRequestValidationError && !error.endpointCtx
+        ? error.withEndpoint(descriptor.endpoint(phase))
+        : error;
+    const chosen = selectFilter(candidates, exception) ?? DEFAULT_FILTER;
+    runFilterSafely(chosen.filter, exception, host);
+  }
+
+  #host(descriptor: GatewayDescriptor, phase: EndpointPhase, args: unknown[]): ExecutionContextHost {
+    const context = descriptor.endpoint(phase);
+    const host = new ExecutionContextHost(args, descriptor.gateway, context.handler as never);
+    host.setType('ws');
+    return attachEndpointContext(host, context);
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /**
+   * One message: parse, look the handler up, call it, send what it returns. Prepared per
+   * client once (the table), no rxjs pipeline per message; an Observable reply is
+   * subscribed to and kept until the socket closes.
+   */
+  #dispatch(session: ClientSession, table: Map<unknown, MessageMappingProperties>, data: RawData, isBinary: boolean): void {
+    const client = session.client;
+    let message: { event: string; data: unknown } | void;
+    try {
+      if (isBinary && this.settings.invalidMessage === 'close' && !this.#ownOptions.messageParser) {
+        closeWebSocket(client, WsStatus.WS_1003_UNSUPPORTED_DATA, UNSUPPORTED_BINARY_REASON);
+        return;
+      }
+      message = this.messageParser(data as never) as { event: string; data: unknown } | void;
+    } catch {
+      if (this.settings.invalidMessage === 'close') {
+        closeWebSocket(client, WsStatus.WS_1007_INVALID_FRAME_PAYLOAD_DATA, INVALID_MESSAGE_REASON);
+      }
+      return;
+    }
+    if (!message) return;
+    const handler = table.get(message.event);
+    if (!handler) return;
+    let pending: unknown;
+    try {
+      pending = handler.callback(message.data, message.event);
+    } catch (error) {
+      this.#failMessage(client, error);
+      return;
+    }
+    if (isThenable(pending)) {
+      pending.then(
+        result => this.#reply(session, result),
+        error => this.#failMessage(client, error),
+      );
+    } else {
+      this.#reply(session, pending);
+    }
+  }
+
+  #reply(session: ClientSession, result: unknown): void {
+    if (result === undefined || result === null) return;
+    if (isObservable(result)) {
+      session.track(
+        result.subscribe({
+          next: value => this.#send(session.client, value),
+          error: error => this.#failMessage(session.client, error),
+        }),
+      );
+      return;
+    }
+    if (isThenable(result)) {
+      result.then(value => this.#reply(session, value), error => this.#failMessage(session.client, error));
+      return;
+    }
+    this.#send(session.client, result);
+  }
+
+  #send(client: WebSocket, value: unknown): void {
+    if (value === undefined || value === null || client.readyState !== ReadyState.OPEN) return;
+    client.send(JSON.stringify(value));
+  }
+
+  /** Reached only when a filter itself threw: the client is closed with 1011, the process lives. */
+  #failMessage(client: WebSocket, error: unknown): void {
+    this.logger.error('An exception filter failed while handling a message error', (error as Error)?.stack ?? String(error));
+    closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
+  }
+}
+
+const DEFAULT_FILTER = toCandidate(new WebSocketExceptionFilter());
+const ADMITTED = Symbol('admitted');
+const TIMEOUT = Symbol('timeout');
+
+function raceWithTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMEOUT>(resolve => {
+    timer = setTimeout(resolve, ms, TIMEOUT);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}

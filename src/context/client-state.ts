@@ -1,0 +1,32 @@
+import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
+import type { CandidateFilter } from '../filters/filter-chain.js';
+import type { HandshakeData } from '../handshake/handshake-data.interface.js';
+import { kClientState } from '../ws-errors.constants.js';
+import type { GatewayDescriptor } from './gateway-descriptor.js';
+
+/** What a served client carries: whom it belongs to and its handshake. */
+export interface ClientState {
+  /** The gateways of the server that accepted the client (one, unless two share a path). */
+  readonly gateways: readonly GatewayDescriptor[];
+  handshake: HandshakeData;
+  /** The adapter's settings, for filters that have no DI (e.g. `new WebSocketExceptionFilter()`). */
+  readonly settings: ClientSettingsView;
+}
+
+/** The part of the adapter's settings that filters read. */
+export interface ClientSettingsView {
+  readonly reason: CloseReasonOptions | undefined;
+  readonly logErrors: boolean;
+  /** The module's filters, most preferred first. */
+  readonly globalFilters: readonly CandidateFilter[];
+}
+
+type WithState = { [kClientState]?: ClientState };
+
+export function getClientState(client: unknown): ClientState | undefined {
+  return client !== null && typeof client === 'object' ? (client as WithState)[kClientState] : undefined;
+}
+
+export function setClientState(client: object, state: ClientState): void {
+  Object.defineProperty(client, kClientState, { value: state, configurable: true, enumerable: false, writable: true });
+}

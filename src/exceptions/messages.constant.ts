@@ -1,0 +1,20 @@
+/**
+ * Every reason text the library puts in a close frame or an HTTP body, in one place.
+ * @internal
+ */
+export const INTERNAL_ERROR_REASON = 'Internal Server Error';
+export const FORBIDDEN_REASON = 'Forbidden';
+export const TRY_AGAIN_LATER_REASON = 'Try Again Later';
+export const MESSAGE_TOO_BIG_REASON = 'Message Too Big';
+export const NOT_FOUND_REASON = 'Not Found';
+export const BAD_REQUEST_REASON = 'Bad Request';
+export const ORIGIN_NOT_ALLOWED_REASON = 'Origin not allowed';
+export const INVALID_MESSAGE_REASON = 'Invalid message payload';
+export const UNSUPPORTED_BINARY_REASON = 'Binary messages are not supported';
+export const TOO_MANY_PENDING_MESSAGES_REASON = 'Too many messages before admission';
+export const MISSING_FIELD_MESSAGE = 'Field required';
+
+export const HTTP_EXCEPTION_WARNING = (name: string) =>
+  `${name} thrown in a WebSocket gateway closes the socket with 1011; ` +
+  'throw WebSocketException(code, reason) to choose the close code.';
+

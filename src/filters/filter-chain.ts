@@ -1,0 +1,70 @@
+import { Logger, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
+import { FILTER_CATCH_EXCEPTIONS } from '@nestjs/common/constants.js';
+import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { WsStatus } from '../close-frame/ws-status.js';
+import { INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
+import { kWrapped } from '../ws-errors.constants.js';
+
+/** A filter instance and the exception types its `@Catch()` names (none: all). */
+export interface CandidateFilter {
+  readonly filter: ExceptionFilter;
+  readonly catches: readonly Type[];
+}
+
+const logger = new Logger('WsExceptionFilters');
+
+export function toCandidate(filter: ExceptionFilter): CandidateFilter {
+  const catches = (Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, filter.constructor) as Type[] | undefined) ?? [];
+  return { filter, catches };
+}
+
+/** Nest's rule: the first filter whose `@Catch()` is empty or matches the exception. */
+export function selectFilter(candidates: readonly CandidateFilter[], exception: unknown): CandidateFilter | undefined {
+  return candidates.find(
+    ({ catches }) => catches.length === 0 || catches.some(type => exception instanceof type),
+  );
+}
+
+/**
+ * Runs a filter so that nothing it does escapes: a throw or a rejection closes the
+ * client with 1011 and is logged; the process keeps running.
+ */
+export function runFilterSafely(filter: ExceptionFilter, exception: unknown, host: ArgumentsHost): void {
+  const client = host.getArgByIndex(0);
+  try {
+    const result: unknown = filter.catch(exception, host);
+    if (isThenable(result)) result.then(undefined, error => failClosed(client, filter, error));
+  } catch (error) {
+    failClosed(client, filter, error);
+  }
+}
+
+/**
+ * Makes a filter instance that Nest invokes itself (message phase) safe in place:
+ * Nest ignores what `catch` returns, so a rejecting async filter would otherwise be an
+ * unhandled rejection, which ends a Node process.
+ */
+export function guardFilterInstance(filter: ExceptionFilter): void {
+  const original = filter.catch as ExceptionFilter['catch'] & { [kWrapped]?: true };
+  if (typeof original !== 'function' || original[kWrapped]) return;
+  const guarded = function (this: ExceptionFilter, exception: unknown, host: ArgumentsHost) {
+    runFilterSafely({ catch: original.bind(this), constructor: filter.constructor } as ExceptionFilter, exception, host);
+  };
+  Object.defineProperty(guarded, kWrapped, { value: true });
+  Object.defineProperty(filter, 'catch', { value: guarded, configurable: true, writable: true });
+}
+
+function failClosed(client: unknown, filter: ExceptionFilter, error: unknown): void {
+  logger.error(`${filter.constructor?.name ?? 'An exception filter'} failed while handling an error`, (error as Error)?.stack ?? String(error));
+  try {
+    if (client && typeof client === 'object' && 'close' in client) {
+      closeWebSocket(client as Parameters<typeof closeWebSocket>[0], WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
+    }
+  } catch {
+    // the client is already gone: nothing left to tell it
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}

@@ -1,0 +1,56 @@
+import { parse as parseCookieHeader } from 'cookie';
+import type { IncomingMessage } from 'node:http';
+import type { RawHandshake } from './handshake-data.interface.js';
+
+/**
+ * Pure parsing of what a client sent: query, headers and cookies into objects with a
+ * null prototype, so that `__proto__`, `constructor` or `prototype` are plain data keys.
+ */
+export function parseHandshake(
+  request: IncomingMessage,
+  search: string,
+  params: Record<string, string | string[]>,
+): RawHandshake {
+  return {
+    params: copyToNullProto(params),
+    query: parseQuery(search),
+    headers: copyToNullProto(request.headers),
+    cookies: parseCookies(request.headers.cookie),
+  };
+}
+
+/** Every value of every key, in order (`?a=1&a=2` → `{ a: ['1', '2'] }`). */
+export function parseQuery(search: string): Record<string, string[]> {
+  const query: Record<string, string[]> = Object.create(null);
+  if (search.length <= 1) return query;
+  // URLSearchParams decodes malformed percent-escapes to U+FFFD instead of throwing.
+  for (const [key, value] of new URLSearchParams(search)) {
+    const values = query[key];
+    if (values) values.push(value);
+    else query[key] = [value];
+  }
+  return query;
+}
+
+/** The `cookie` package keeps the first value of a repeated name and skips what it cannot read. */
+export function parseCookies(header: string | undefined): Record<string, string> {
+  if (!header) return Object.create(null);
+  try {
+    return copyToNullProto(parseCookieHeader(header) as Record<string, string>);
+  } catch {
+    return Object.create(null);
+  }
+}
+
+function copyToNullProto<T extends object>(source: T): T {
+  const copy = Object.create(null) as T;
+  for (const key of Object.keys(source)) {
+    Object.defineProperty(copy, key, {
+      value: (source as Record<string, unknown>)[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}

@@ -1,0 +1,68 @@
+import type { Type } from '@nestjs/common';
+
+/** Keys that would reach an object's prototype if assigned; never handed to class-transformer. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*$/i;
+const TRUE = new Set(['true', '1', 'on', 'yes']);
+const FALSE = new Set(['false', '0', 'off', 'no']);
+
+type Coerce = (values: string | readonly string[]) => unknown;
+
+const last = (values: string | readonly string[]) => (typeof values === 'string' ? values : values[values.length - 1]);
+
+const coercers = new Map<unknown, Coerce>([
+  [Array, values => (typeof values === 'string' ? [values] : [...values])],
+  [Number, values => toNumber(last(values))],
+  [Boolean, values => toBoolean(last(values))],
+]);
+
+/** A string that is not a number stays a string, so `isInt` fails on what was sent, not on `NaN`. */
+function toNumber(value: string | undefined): unknown {
+  return value !== undefined && NUMBER.test(value) ? Number(value) : value;
+}
+
+function toBoolean(value: string | undefined): unknown {
+  if (value === undefined) return value;
+  const lower = value.toLowerCase();
+  return TRUE.has(lower) ? true : FALSE.has(lower) ? false : value;
+}
+
+const typeCache = new WeakMap<Type, Map<string, Coerce>>();
+
+function coercerFor(dto: Type, key: string): Coerce {
+  let byKey = typeCache.get(dto);
+  if (!byKey) typeCache.set(dto, (byKey = new Map()));
+  let coerce = byKey.get(key);
+  if (!coerce) {
+    // `design:type` is what `emitDecoratorMetadata` records for a decorated property.
+    const declared = Reflect.getMetadata('design:type', dto.prototype, key);
+    coerce = coercers.get(declared) ?? last;
+    byKey.set(key, coerce);
+  }
+  return coerce;
+}
+
+/** The value as the client sent it, in the shape the property takes: the last of several for a scalar. */
+export function sentValue(dto: Type, key: string, value: string | readonly string[] | undefined): unknown {
+  if (value === undefined || typeof value === 'string') return value;
+  return Reflect.getMetadata('design:type', dto.prototype, key) === Array ? [...value] : value[value.length - 1];
+}
+
+/**
+ * Converts raw handshake strings to the property types a DTO declares: a repeated query
+ * key gives an array to an array property and its last value to a scalar one; numbers and
+ * booleans are parsed strictly. Prototype keys are left out; the caller reports them.
+ */
+export function coerceToDeclaredTypes(
+  dto: Type,
+  raw: Readonly<Record<string, string | readonly string[] | undefined>>,
+): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
+    if (value === undefined || PROTOTYPE_KEYS.has(key)) continue;
+    plain[key] = coercerFor(dto, key)(value);
+  }
+  return plain;
+}

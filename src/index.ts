@@ -1,0 +1,17 @@
+export * from './close-frame/index.js';
+export * from './exceptions/websocket.exception.js';
+export * from './exceptions/websocket-request-validation.error.js';
+export type { WsValidationErrorItem } from './interfaces/ws-validation-error-item.interface.js';
+export type { WsErrorsOptions, WsErrorsFilter, AllowedOrigins } from './interfaces/ws-errors-options.interface.js';
+export type { EndpointContext, EndpointPhase } from './context/endpoint-context.interface.js';
+export { getEndpointContext } from './context/endpoint-context.js';
+export { WebSocketExceptionFilter, type CloseFrame } from './filters/websocket-exception.filter.js';
+export { WsHandshake, type WsHandshakeSpec } from './decorators/ws-handshake.decorator.js';
+export { HandshakeParams, HandshakeQuery, HandshakeHeaders, HandshakeCookies } from './decorators/handshake-params.decorators.js';
+export { getHandshake } from './handshake/client-handshake.js';
+export type { HandshakeData } from './handshake/handshake-data.interface.js';
+export { ValidatingWsAdapter, type ValidatingWsAdapterOptions, type WsMessageParser } from './adapter/validating-ws.adapter.js';
+export { PendingWsClient } from './adapter/pending-client.js';
+export { WsErrorsModule } from './ws-errors.module.js';
+export { WsErrorsRegistry } from './ws-errors.registry.js';
+export { WS_ERRORS_OPTIONS } from './ws-errors.constants.js';

@@ -1,0 +1,1 @@
+export * from './ws-test-client.js';

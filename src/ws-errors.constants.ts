@@ -1,0 +1,34 @@
+/** Injection token of the resolved {@link WsErrorsOptions}. */
+export const WS_ERRORS_OPTIONS = 'WS_ERRORS:MODULE_OPTIONS';
+
+/** Filters given beside `forRootAsync`'s factory. */
+export const WS_ERRORS_ASYNC_FILTERS = 'WS_ERRORS:ASYNC_FILTERS';
+
+/** Metadata key under which `@WsHandshake()` stores a gateway's handshake DTOs. */
+export const WS_HANDSHAKE_METADATA = 'ws_errors:handshake';
+
+/** Per-client state of a socket served by `ValidatingWsAdapter`. A symbol, so it never meets user keys. */
+export const kClientState = Symbol('ws-errors:client-state');
+
+/** The adapter's per-client session (message buffering and dispatch). */
+export const kClientSession = Symbol('ws-errors:client-session');
+
+/** The endpoint context attached to a host the library builds itself (handshake, connection, disconnect). */
+export const kEndpointContext = Symbol('ws-errors:endpoint-context');
+
+/** Marks a function the library wrapped, so that it is wrapped once. */
+export const kWrapped = Symbol('ws-errors:wrapped');
+
+// `@nestjs/websockets/internal` is not public in Nest 12: our own event names.
+export const CLOSE_EVENT = 'close';
+export const ERROR_EVENT = 'error';
+export const MESSAGE_EVENT = 'message';
+export const CONNECTION_EVENT = 'connection';
+
+/** ws' readyState values, so no runtime import of `ws` is needed. */
+export enum ReadyState {
+  CONNECTING = 0,
+  OPEN = 1,
+  CLOSING = 2,
+  CLOSED = 3,
+}
