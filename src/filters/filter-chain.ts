@@ -4,6 +4,8 @@ import { closeWebSocket } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import { kWrapped } from '../ws-errors.constants.js';
+import { getEndpointContext } from '../context/endpoint-context.js';
+import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 
 /** A filter instance and the exception types its `@Catch()` names (none: all). */
 export interface CandidateFilter {
@@ -32,7 +34,7 @@ export function selectFilter(candidates: readonly CandidateFilter[], exception: 
 export function runFilterSafely(filter: ExceptionFilter, exception: unknown, host: ArgumentsHost): void {
   const client = host.getArgByIndex(0);
   try {
-    const result: unknown = filter.catch(exception, host);
+    const result: unknown = filter.catch(withEndpoint(exception, host), host);
     if (isThenable(result)) result.then(undefined, error => failClosed(client, filter, error));
   } catch (error) {
     failClosed(client, filter, error);
@@ -52,6 +54,13 @@ export function guardFilterInstance(filter: ExceptionFilter): void {
   };
   Object.defineProperty(guarded, kWrapped, { value: true });
   Object.defineProperty(filter, 'catch', { value: guarded, configurable: true, writable: true });
+}
+
+/** A validation error raised where the endpoint was not known (a message pipe) gets it named here. */
+function withEndpoint(exception: unknown, host: ArgumentsHost): unknown {
+  if (!(exception instanceof WebSocketRequestValidationError) || exception.endpointCtx) return exception;
+  const context = getEndpointContext(host);
+  return context ? exception.withEndpoint(context) : exception;
 }
 
 function failClosed(client: unknown, filter: ExceptionFilter, error: unknown): void {
