@@ -1,4 +1,5 @@
 import swc from 'unplugin-swc';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Nest's injection and class-validator read `design:*` metadata, which only a
@@ -14,6 +15,13 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: {
+    // The sample imports the package by name, as a user would; tests run it from source.
+    alias: [
+      { find: /^nestjs-ws-errors\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
+      { find: /^nestjs-ws-errors$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'sample/**/*.e2e-spec.ts'],
     environment: 'node',
