@@ -5,8 +5,8 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { isObservable, type Observable } from 'rxjs';
-import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import type { Observable } from 'rxjs';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { closeWebSocket } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { setClientState, type ClientState } from '../context/client-state.js';
@@ -16,11 +16,9 @@ import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
 import {
   BAD_REQUEST_REASON,
   INTERNAL_ERROR_REASON,
-  INVALID_MESSAGE_REASON,
   NOT_FOUND_REASON,
   ORIGIN_NOT_ALLOWED_REASON,
   TRY_AGAIN_LATER_REASON,
-  UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { runFilterSafely, selectFilter, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
@@ -28,12 +26,14 @@ import { WebSocketExceptionFilter } from '../filters/websocket-exception.filter.
 import { parseHandshake } from '../handshake/handshake.parser.js';
 import type { HandshakeData } from '../handshake/handshake-data.interface.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
-import { ERROR_EVENT, kWrapped, ReadyState } from '../ws-errors.constants.js';
+import { ERROR_EVENT, ReadyState } from '../ws-errors.constants.js';
 import { resolveSettings, type AdapterSettings } from './adapter-settings.js';
 import { attachClientSession, ClientSession, getClientSession } from './client-session.js';
 import { discoverGateways, gatewayPattern, type DiscoveredGateway } from './gateway-discovery.js';
 import { gatewayFilters, prepareMessageFilters, type EnhancerResolver } from './gateway-filters.js';
 import { handshakeGuards, rawView, runGuards, validateHandshake } from './handshake.checks.js';
+import { wrapLifecycleHooks } from './lifecycle-hooks.js';
+import { createMessageDispatcher, isThenable, type DispatchOptions } from './message.dispatcher.js';
 import { httpStatusForCloseCode, refuseUpgrade } from './http-rejection.js';
 import { isOriginAllowed } from './origin.check.js';
 import { PendingWsClient } from './pending-client.js';
@@ -144,9 +144,7 @@ export class ValidatingWsAdapter extends WsAdapter {
       super.bindMessageHandlers(client, handlers, transform);
       return;
     }
-    const table = new Map<unknown, MessageMappingProperties>();
-    for (const handler of handlers) table.set(handler.message, handler);
-    session.addDispatcher((data, isBinary) => this.#dispatch(session, table, data, isBinary));
+    session.addDispatcher(createMessageDispatcher(session, handlers, this.#dispatchOptions()));
   }
 
   override bindErrorHandler(server: any): any {
@@ -155,10 +153,6 @@ export class ValidatingWsAdapter extends WsAdapter {
     server.on('connection', (ws: WebSocket) => ws.on(ERROR_EVENT, (err: Error) => this.logger.debug?.(err.message)));
     server.on(ERROR_EVENT, (err: Error) => this.logger.error(err));
     return server;
-  }
-
-  override async close(server: any): Promise<void> {
-    await super.close(server);
   }
 
   override async dispose(): Promise<void> {
@@ -209,7 +203,7 @@ export class ValidatingWsAdapter extends WsAdapter {
         disconnectFilters: [...gatewayFilters(descriptor, descriptor.gateway.prototype.handleDisconnect, resolve), ...tail],
         guards: handshakeGuards(descriptor, resolve),
       });
-      this.#wrapLifecycleHooks(descriptor);
+      wrapLifecycleHooks(descriptor, (error, args) => this.#handleError(descriptor, 'disconnect', error, args));
     }
   }
 
@@ -224,46 +218,6 @@ export class ValidatingWsAdapter extends WsAdapter {
         return new type();
       }
     };
-  }
-
-  /**
-   * Nest calls `handleConnection`/`handleDisconnect` from an rxjs subscriber, where a throw
-   * is reported as unhandled and ends the process. The instance gets wrappers that hand the
-   * result to the client's session (connection) or errors to the filters (disconnect).
-   */
-  #wrapLifecycleHooks(descriptor: GatewayDescriptor): void {
-    const instance = descriptor.instance;
-    const connect = instance.handleConnection as (((...args: unknown[]) => unknown) & { [kWrapped]?: true }) | undefined;
-    if (typeof connect === 'function' && !connect[kWrapped]) {
-      const wrapped = function (this: unknown, client: WebSocket, ...rest: unknown[]) {
-        const session = getClientSession(client);
-        if (!session) return connect.call(this, client, ...rest);
-        try {
-          session.outcomes.push({ descriptor, result: connect.call(this, client, ...rest), failed: false });
-        } catch (error) {
-          session.outcomes.push({ descriptor, result: error, failed: true });
-        }
-        return undefined;
-      };
-      Object.defineProperty(wrapped, kWrapped, { value: true });
-      instance.handleConnection = wrapped;
-    }
-    const disconnect = instance.handleDisconnect as (((...args: unknown[]) => unknown) & { [kWrapped]?: true }) | undefined;
-    if (typeof disconnect === 'function' && !disconnect[kWrapped]) {
-      const adapter = this;
-      const wrapped = function (this: unknown, client: WebSocket, ...rest: unknown[]) {
-        if (!getClientSession(client)) return disconnect.call(this, client, ...rest);
-        try {
-          const result = disconnect.call(this, client, ...rest);
-          if (isThenable(result)) result.then(undefined, error => adapter.#handleError(descriptor, 'disconnect', error, [client, ...rest]));
-        } catch (error) {
-          adapter.#handleError(descriptor, 'disconnect', error, [client, ...rest]);
-        }
-        return undefined;
-      };
-      Object.defineProperty(wrapped, kWrapped, { value: true });
-      instance.handleDisconnect = wrapped;
-    }
   }
 
   #router(port: number): UpgradeRouter<WebSocketServer> {
@@ -479,73 +433,10 @@ export class ValidatingWsAdapter extends WsAdapter {
 
   // ---------------------------------------------------------------- messages
 
-  /**
-   * One message: parse, look the handler up, call it, send what it returns. Prepared per
-   * client once (the table), no rxjs pipeline per message; an Observable reply is
-   * subscribed to and kept until the socket closes.
-   */
-  #dispatch(session: ClientSession, table: Map<unknown, MessageMappingProperties>, data: RawData, isBinary: boolean): void {
-    const client = session.client;
-    let message: { event: string; data: unknown } | void;
-    try {
-      if (isBinary && this.settings.invalidMessage === 'close' && !this.#ownOptions.messageParser) {
-        closeWebSocket(client, WsStatus.WS_1003_UNSUPPORTED_DATA, UNSUPPORTED_BINARY_REASON);
-        return;
-      }
-      message = this.messageParser(data as never) as { event: string; data: unknown } | void;
-    } catch {
-      if (this.settings.invalidMessage === 'close') {
-        closeWebSocket(client, WsStatus.WS_1007_INVALID_FRAME_PAYLOAD_DATA, INVALID_MESSAGE_REASON);
-      }
-      return;
-    }
-    if (!message) return;
-    const handler = table.get(message.event);
-    if (!handler) return;
-    let pending: unknown;
-    try {
-      pending = handler.callback(message.data, message.event);
-    } catch (error) {
-      this.#failMessage(client, error);
-      return;
-    }
-    if (isThenable(pending)) {
-      pending.then(
-        result => this.#reply(session, result),
-        error => this.#failMessage(client, error),
-      );
-    } else {
-      this.#reply(session, pending);
-    }
-  }
-
-  #reply(session: ClientSession, result: unknown): void {
-    if (result === undefined || result === null) return;
-    if (isObservable(result)) {
-      session.track(
-        result.subscribe({
-          next: value => this.#send(session.client, value),
-          error: error => this.#failMessage(session.client, error),
-        }),
-      );
-      return;
-    }
-    if (isThenable(result)) {
-      result.then(value => this.#reply(session, value), error => this.#failMessage(session.client, error));
-      return;
-    }
-    this.#send(session.client, result);
-  }
-
-  #send(client: WebSocket, value: unknown): void {
-    if (value === undefined || value === null || client.readyState !== ReadyState.OPEN) return;
-    client.send(JSON.stringify(value));
-  }
-
-  /** Reached only when a filter itself threw: the client is closed with 1011, the process lives. */
-  #failMessage(client: WebSocket, error: unknown): void {
-    this.logger.error('An exception filter failed while handling a message error', (error as Error)?.stack ?? String(error));
-    closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
+  #dispatchOptions(): DispatchOptions {
+    const parse = this.messageParser as unknown as DispatchOptions['parse'];
+    const closeOnInvalid = this.settings.invalidMessage === 'close';
+    return { parse, closeOnInvalid, rejectBinary: closeOnInvalid && !this.#ownOptions.messageParser, logger: this.logger };
   }
 }
 
@@ -561,6 +452,3 @@ function raceWithTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
-}

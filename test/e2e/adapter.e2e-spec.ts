@@ -10,7 +10,8 @@ import {
 } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
 import { IsArray, IsInt, IsOptional, IsString, Matches } from 'class-validator';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -339,8 +340,8 @@ describe('ValidatingWsAdapter', () => {
     it('leaves an unknown path to another upgrade listener on the same server', async () => {
       const other = new WebSocketServer({ noServer: true });
       const server = app.getHttpServer() as Server;
-      const listener = (request: { url?: string }, socket: never, head: Buffer) => {
-        if (request.url === '/other') other.handleUpgrade(request as never, socket, head, ws => ws.close(4100, 'other listener'));
+      const listener = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (request.url === '/other') other.handleUpgrade(request, socket, head, ws => ws.close(4100, 'other listener'));
       };
       server.on('upgrade', listener);
       try {

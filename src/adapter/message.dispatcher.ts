@@ -1,0 +1,89 @@
+import type { Logger } from '@nestjs/common';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { isObservable } from 'rxjs';
+import type { RawData, WebSocket } from 'ws';
+import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { WsStatus } from '../close-frame/ws-status.js';
+import {
+  INTERNAL_ERROR_REASON,
+  INVALID_MESSAGE_REASON,
+  UNSUPPORTED_BINARY_REASON,
+} from '../exceptions/messages.constant.js';
+import { ReadyState } from '../ws-errors.constants.js';
+import type { ClientSession } from './client-session.js';
+
+type ParsedMessage = { event: string; data: unknown } | void;
+
+export interface DispatchOptions {
+  parse: (data: RawData) => ParsedMessage;
+  /** Close on what the parser cannot read, instead of ignoring it as the stock adapter does. */
+  closeOnInvalid: boolean;
+  /** With the default JSON parser, a binary frame is unsupported data. */
+  rejectBinary: boolean;
+  logger: Logger;
+}
+
+/**
+ * One client's messages for one gateway: parse, look the handler up, call it, send what it
+ * returns. The handler table is built once per client; no rxjs pipeline runs per message,
+ * and an Observable reply is subscribed to only while the socket is open. Handler errors
+ * never get here: Nest's proxy hands them to the filters. What does get here is a filter
+ * that failed itself, and that closes the client with 1011.
+ */
+export function createMessageDispatcher(
+  session: ClientSession,
+  handlers: readonly MessageMappingProperties[],
+  options: DispatchOptions,
+): (data: RawData, isBinary: boolean) => void {
+  const table = new Map<unknown, MessageMappingProperties>();
+  for (const handler of handlers) table.set(handler.message, handler);
+  const client = session.client;
+
+  const fail = (error: unknown) => {
+    options.logger.error('An exception filter failed while handling a message error', (error as Error)?.stack ?? String(error));
+    closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
+  };
+  const send = (value: unknown) => {
+    if (value !== undefined && value !== null && client.readyState === ReadyState.OPEN) client.send(JSON.stringify(value));
+  };
+  const reply = (result: unknown): void => {
+    if (result === undefined || result === null) return;
+    if (isObservable(result)) {
+      session.track(result.subscribe({ next: send, error: fail }));
+    } else if (isThenable(result)) {
+      result.then(reply, fail);
+    } else {
+      send(result);
+    }
+  };
+
+  return (data, isBinary) => {
+    if (isBinary && options.rejectBinary) {
+      closeWebSocket(client, WsStatus.WS_1003_UNSUPPORTED_DATA, UNSUPPORTED_BINARY_REASON);
+      return;
+    }
+    let message: ParsedMessage;
+    try {
+      message = options.parse(data);
+    } catch {
+      if (options.closeOnInvalid) closeWebSocket(client, WsStatus.WS_1007_INVALID_FRAME_PAYLOAD_DATA, INVALID_MESSAGE_REASON);
+      return;
+    }
+    if (!message) return;
+    const handler = table.get(message.event);
+    if (!handler) return;
+    let result: unknown;
+    try {
+      result = handler.callback(message.data, message.event);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    reply(result);
+  };
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
