@@ -1,0 +1,15 @@
+import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+
+/** `/items/:itemId/ws`: the path parameter. */
+export class ItemParams {
+  @IsString()
+  @IsNotEmpty()
+  itemId!: string;
+}
+
+/** The `session` cookie is optional here: the gateway itself decides what its absence means. */
+export class SessionCookies {
+  @IsOptional()
+  @IsString()
+  session?: string;
+}

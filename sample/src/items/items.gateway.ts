@@ -1,0 +1,35 @@
+import { UseFilters } from '@nestjs/common';
+import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
+import {
+  HandshakeCookies,
+  HandshakeParams,
+  WebSocketException,
+  WebSocketExceptionFilter,
+  WsHandshake,
+  WsStatus,
+  getHandshake,
+} from 'nestjs-ws-errors';
+import type { WebSocket } from 'ws';
+import { ItemParams, SessionCookies } from './items.dto.js';
+
+/**
+ * FastAPI's `/items/{item_id}/ws`: a path parameter and an optional cookie, whose absence
+ * the gateway turns into a close frame with 1008 and a reason the client can read.
+ */
+@WebSocketGateway({ path: '/items/:itemId/ws' })
+@WsHandshake({ params: ItemParams, cookies: SessionCookies })
+@UseFilters(WebSocketExceptionFilter)
+export class ItemsGateway implements OnGatewayConnection {
+  handleConnection(client: WebSocket): void {
+    const { cookies } = getHandshake<ItemParams, object, object, SessionCookies>(client);
+    if (!cookies.session) {
+      throw new WebSocketException(WsStatus.WS_1008_POLICY_VIOLATION, 'Session cookie missing');
+    }
+    client.send(JSON.stringify({ event: 'session', data: `Session cookie value is: ${cookies.session}` }));
+  }
+
+  @SubscribeMessage('echo')
+  echo(@HandshakeParams() params: ItemParams, @HandshakeCookies() _cookies: SessionCookies, @MessageBody() text: unknown) {
+    return { event: 'echo', data: `Message text was: ${String(text)}, for item ID: ${params.itemId}` };
+  }
+}
