@@ -15,3 +15,4 @@ export { PendingWsClient } from './adapter/pending-client.js';
 export { WsErrorsModule } from './ws-errors.module.js';
 export { WsErrorsRegistry } from './ws-errors.registry.js';
 export { WS_ERRORS_OPTIONS } from './ws-errors.constants.js';
+export { WsValidationPipe, type WsValidationPipeOptions } from './pipes/ws-validation.pipe.js';

@@ -1,0 +1,1 @@
+export { WsValidationPipe, type WsValidationPipeOptions } from './ws-validation.pipe.js';
