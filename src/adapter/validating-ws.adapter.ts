@@ -38,6 +38,7 @@ import { httpStatusForCloseCode, refuseUpgrade } from './http-rejection.js';
 import { isOriginAllowed } from './origin.check.js';
 import { PendingWsClient } from './pending-client.js';
 import { UpgradeRouter, type ServerRoute } from './upgrade.router.js';
+import { GONE, settleWithin, TIMED_OUT } from './settle-within.js';
 import { loadWsPackage } from './ws-package.js';
 
 /** The stock adapter's message parser signature. */
@@ -275,14 +276,15 @@ export class ValidatingWsAdapter extends WsAdapter {
     setClientState(pending, state);
 
     const checks = this.#runChecks(route, raw, handshake, pending, request);
-    const outcome = await raceWithTimeout(checks, this.settings.handshakeTimeout);
+    const outcome = await settleWithin(checks, this.settings.handshakeTimeout, socket);
     socket.off(ERROR_EVENT, onSocketError);
     this.#sockets.delete(socket);
     if (socket.destroyed || !socket.writable) {
       socket.destroy();
       return;
     }
-    if (outcome === TIMEOUT) {
+    if (outcome === GONE) return;
+    if (outcome === TIMED_OUT) {
       this.#reject(socket, request, head, { code: WsStatus.WS_1013_TRY_AGAIN_LATER, reason: TRY_AGAIN_LATER_REASON }, pending, undefined);
       return;
     }
@@ -376,18 +378,20 @@ export class ValidatingWsAdapter extends WsAdapter {
     const timeout = this.settings.handshakeTimeout;
     Promise.all(
       waiting.map(outcome =>
-        raceWithTimeout(
+        settleWithin(
           Promise.resolve(outcome.result).then(
             () => ADMITTED,
             error => ({ error, descriptor: outcome.descriptor }),
           ),
           timeout,
+          client,
         ),
       ),
     ).then(results => {
       if (session.closed) return;
       for (const result of results) {
-        if (result === TIMEOUT) {
+        if (result === GONE) return;
+        if (result === TIMED_OUT) {
           closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
           return;
         }
@@ -442,13 +446,5 @@ export class ValidatingWsAdapter extends WsAdapter {
 
 const DEFAULT_FILTER = toCandidate(new WebSocketExceptionFilter());
 const ADMITTED = Symbol('admitted');
-const TIMEOUT = Symbol('timeout');
 
-function raceWithTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>(resolve => {
-    timer = setTimeout(resolve, ms, TIMEOUT);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
