@@ -16,6 +16,7 @@ export interface AdapterSettings extends ClientSettingsView {
   readonly maxPendingBytes: number;
   readonly allowedOrigins: AllowedOrigins | undefined;
   readonly invalidMessage: 'ignore' | 'close';
+  readonly unknownEvent: 'ignore' | 'close';
 }
 
 export const DEFAULTS = {
@@ -44,6 +45,7 @@ export function resolveSettings(app: INestApplicationContext | undefined, own: W
     maxPendingBytes: options.maxPendingBytes ?? DEFAULTS.maxPendingBytes,
     allowedOrigins: options.allowedOrigins,
     invalidMessage: options.invalidMessage ?? 'ignore',
+    unknownEvent: options.unknownEvent ?? 'ignore',
   };
 }
 

@@ -7,6 +7,7 @@ import { WsStatus } from '../close-frame/ws-status.js';
 import {
   INTERNAL_ERROR_REASON,
   INVALID_MESSAGE_REASON,
+  UNKNOWN_EVENT_REASON,
   UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
 import { ReadyState } from '../ws-errors.constants.js';
@@ -20,6 +21,8 @@ export interface DispatchOptions {
   closeOnInvalid: boolean;
   /** With the default JSON parser, a binary frame is unsupported data. */
   rejectBinary: boolean;
+  /** Close on an event no handler subscribes to, instead of ignoring it as the stock adapter does. */
+  closeOnUnknownEvent: boolean;
   logger: Logger;
 }
 
@@ -71,7 +74,10 @@ export function createMessageDispatcher(
     }
     if (!message) return;
     const handler = table.get(message.event);
-    if (!handler) return;
+    if (!handler) {
+      if (options.closeOnUnknownEvent) closeWebSocket(client, WsStatus.WS_1003_UNSUPPORTED_DATA, UNKNOWN_EVENT_REASON);
+      return;
+    }
     let result: unknown;
     try {
       result = handler.callback(message.data, message.event);

@@ -85,6 +85,7 @@ export class ValidatingWsAdapter extends WsAdapter {
   #discovered: DiscoveredGateway[] = [];
   readonly #routers = new Map<number, UpgradeRouter<WebSocketServer>>();
   #rejectionServer?: WebSocketServer;
+  #dispatch?: DispatchOptions;
   /** Sockets whose handshake is being checked, and rejected clients awaiting the close handshake. */
   readonly #sockets = new Set<Duplex>();
   readonly #rejected = new Set<WebSocket>();
@@ -438,9 +439,19 @@ export class ValidatingWsAdapter extends WsAdapter {
   // ---------------------------------------------------------------- messages
 
   #dispatchOptions(): DispatchOptions {
+    return (this.#dispatch ??= this.#createDispatchOptions());
+  }
+
+  #createDispatchOptions(): DispatchOptions {
     const parse = this.messageParser as unknown as DispatchOptions['parse'];
     const closeOnInvalid = this.settings.invalidMessage === 'close';
-    return { parse, closeOnInvalid, rejectBinary: closeOnInvalid && !this.#ownOptions.messageParser, logger: this.logger };
+    return {
+      parse,
+      closeOnInvalid,
+      rejectBinary: closeOnInvalid && !this.#ownOptions.messageParser,
+      closeOnUnknownEvent: this.settings.unknownEvent === 'close',
+      logger: this.logger,
+    };
   }
 }
 

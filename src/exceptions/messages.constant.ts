@@ -10,6 +10,7 @@ export const NOT_FOUND_REASON = 'Not Found';
 export const BAD_REQUEST_REASON = 'Bad Request';
 export const ORIGIN_NOT_ALLOWED_REASON = 'Origin not allowed';
 export const INVALID_MESSAGE_REASON = 'Invalid message payload';
+export const UNKNOWN_EVENT_REASON = 'Unknown event';
 export const UNSUPPORTED_BINARY_REASON = 'Binary messages are not supported';
 export const TOO_MANY_PENDING_MESSAGES_REASON = 'Too many messages before admission';
 export const MISSING_FIELD_MESSAGE = 'Field required';

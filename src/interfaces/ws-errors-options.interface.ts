@@ -52,4 +52,9 @@ export interface WsErrorsOptions {
    * `'close'` (1007 for unreadable text, 1003 for binary). Default `'ignore'`.
    */
   invalidMessage?: 'ignore' | 'close';
+  /**
+   * What a message for an event no handler subscribes to does: `'ignore'` (stock `WsAdapter`,
+   * the default) or `'close'` (1003 `Unknown event`).
+   */
+  unknownEvent?: 'ignore' | 'close';
 }

@@ -390,6 +390,20 @@ describe('ValidatingWsAdapter', () => {
       }
     });
 
+    it('closes on an unknown event with 1003 when unknownEvent is close', async () => {
+      const strictApp = await startApp({ providers: [PlainGateway] }, { unknownEvent: 'close' });
+      try {
+        const ws = connectWs(strictApp, '/plain');
+        await ws.opened;
+        ws.send('echo', 'known');
+        expect(await ws.receive()).toEqual({ event: 'echo', data: 'known' });
+        ws.send('no-such-event');
+        expect(await ws.outcome).toMatchObject({ kind: 'closed', code: 1003, reason: 'Unknown event' });
+      } finally {
+        await strictApp.close();
+      }
+    });
+
     it('uses a custom messageParser', async () => {
       const parserApp = await startApp(
         { providers: [PlainGateway] },
