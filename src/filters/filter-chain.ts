@@ -1,5 +1,6 @@
 import { Logger, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
 import { FILTER_CATCH_EXCEPTIONS } from '@nestjs/common/constants.js';
+import { isObservable } from 'rxjs';
 import { closeWebSocket } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
@@ -28,17 +29,39 @@ export function selectFilter(candidates: readonly CandidateFilter[], exception: 
 }
 
 /**
- * Runs a filter so that nothing it does escapes: a throw or a rejection closes the
- * client with 1011 and is logged; the process keeps running.
+ * Runs a filter so that nothing it does escapes: a throw, a rejection or an Observable
+ * that errors closes the client with 1011 and is logged; the process keeps running.
+ * An Observable a filter returns is subscribed to (as Nest does for RPC filters).
+ *
+ * @returns for an async filter (a promise or an Observable), a promise that settles,
+ *   never rejecting, once the filter is done; a caller that must know what the filter
+ *   decided (the handshake) awaits it. `undefined` when the filter finished synchronously.
  */
-export function runFilterSafely(filter: ExceptionFilter, exception: unknown, host: ArgumentsHost): void {
+export function runFilterSafely(filter: ExceptionFilter, exception: unknown, host: ArgumentsHost): Promise<void> | undefined {
   const client = host.getArgByIndex(0);
   try {
     const result: unknown = filter.catch(withEndpoint(exception, host), host);
-    if (isThenable(result)) result.then(undefined, error => failClosed(client, filter, error));
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        () => undefined,
+        error => failClosed(client, filter, error),
+      );
+    }
+    if (isObservable(result)) {
+      return new Promise<void>(resolve => {
+        result.subscribe({
+          error: error => {
+            failClosed(client, filter, error);
+            resolve();
+          },
+          complete: () => resolve(),
+        });
+      });
+    }
   } catch (error) {
     failClosed(client, filter, error);
   }
+  return undefined;
 }
 
 /**
