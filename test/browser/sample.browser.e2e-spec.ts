@@ -62,15 +62,12 @@ describe('the sample page in headless Chromium', () => {
     await page.fill('#cookie', cookie);
     await page.fill('#query', query);
     await page.click('#connect');
-    await page.waitForFunction(() => {
-      const status = document.getElementById('status')?.textContent;
-      return status === 'open' || status === 'closed';
-    });
+    await page.locator('#status', { hasText: /^(open|closed)$/ }).waitFor();
     return (await page.textContent('#status')) ?? '';
   }
 
   async function closeEvent(): Promise<{ code: string; reason: string; clean: string }> {
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'closed');
+    await page.locator('#status', { hasText: /^closed$/ }).waitFor();
     return {
       code: (await page.textContent('#close-code')) ?? '',
       reason: (await page.textContent('#close-reason')) ?? '',
@@ -102,7 +99,7 @@ describe('the sample page in headless Chromium', () => {
 
   it('/items/foo/ws with document.cookie set: admitted, greeted and echoed', async () => {
     expect(await connect({ endpoint: 'items', cookie: 'abc' })).toBe('open');
-    expect(await page.evaluate(() => document.cookie)).toBe('session=abc');
+    expect(await page.evaluate<string>('document.cookie')).toBe('session=abc');
     expect(await message('Session cookie value is: abc')).toBe('[message] Session cookie value is: abc');
     await send('hello from Chromium');
     expect(await message('Message text was: hello from Chromium')).toBe(
