@@ -7,6 +7,7 @@ import { INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import { kWrapped } from '../ws-errors.constants.js';
 import { getEndpointContext } from '../context/endpoint-context.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
+import { errorDetail, isInstance } from './error-detail.js';
 
 /** A filter instance and the exception types its `@Catch()` names (none: all). */
 export interface CandidateFilter {
@@ -24,7 +25,7 @@ export function toCandidate(filter: ExceptionFilter): CandidateFilter {
 /** Nest's rule: the first filter whose `@Catch()` is empty or matches the exception. */
 export function selectFilter(candidates: readonly CandidateFilter[], exception: unknown): CandidateFilter | undefined {
   return candidates.find(
-    ({ catches }) => catches.length === 0 || catches.some(type => exception instanceof type),
+    ({ catches }) => catches.length === 0 || catches.some(type => isInstance(exception, type)),
   );
 }
 
@@ -81,19 +82,31 @@ export function guardFilterInstance(filter: ExceptionFilter): void {
 
 /** A validation error raised where the endpoint was not known (a message pipe) gets it named here. */
 function withEndpoint(exception: unknown, host: ArgumentsHost): unknown {
-  if (!(exception instanceof WebSocketRequestValidationError) || exception.endpointCtx) return exception;
+  if (!isInstance(exception, WebSocketRequestValidationError) || (exception as WebSocketRequestValidationError).endpointCtx) return exception;
   const context = getEndpointContext(host);
-  return context ? exception.withEndpoint(context) : exception;
+  return context ? (exception as WebSocketRequestValidationError).withEndpoint(context) : exception;
 }
 
 function failClosed(client: unknown, filter: ExceptionFilter, error: unknown): void {
-  logger.error(`${filter.constructor?.name ?? 'An exception filter'} failed while handling an error`, (error as Error)?.stack ?? String(error));
+  try {
+    logger.error(`${filterName(filter)} failed while handling an error`, errorDetail(error));
+  } catch {
+    // a logger that throws must not keep the client open
+  }
   try {
     if (client && typeof client === 'object' && 'close' in client) {
       closeWebSocket(client as Parameters<typeof closeWebSocket>[0], WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
     }
   } catch {
     // the client is already gone: nothing left to tell it
+  }
+}
+
+function filterName(filter: ExceptionFilter): string {
+  try {
+    return filter.constructor?.name || 'An exception filter';
+  } catch {
+    return 'An exception filter';
   }
 }
 

@@ -7,6 +7,7 @@ import type { EndpointContext } from '../context/endpoint-context.interface.js';
 import { getEndpointContext } from '../context/endpoint-context.js';
 import { HTTP_EXCEPTION_WARNING, INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
+import { errorDetail, isInstance } from './error-detail.js';
 import { WebSocketException } from '../exceptions/websocket.exception.js';
 
 /** The close frame an exception becomes. */
@@ -41,16 +42,16 @@ export class WebSocketExceptionFilter implements WsExceptionFilter {
   }
 
   protected toCloseFrame(exception: unknown, host: ArgumentsHost): CloseFrame {
-    if (exception instanceof WebSocketException) {
+    if (isInstance(exception, WebSocketException)) {
       return { code: exception.code, reason: exception.reason };
     }
-    if (exception instanceof WebSocketRequestValidationError) {
+    if (isInstance(exception, WebSocketRequestValidationError)) {
       return { code: WsStatus.WS_1008_POLICY_VIOLATION, reason: exception.errors() };
     }
-    if (exception instanceof WsException) {
+    if (isInstance(exception, WsException)) {
       return { code: WsStatus.WS_1008_POLICY_VIOLATION, reason: exception.message };
     }
-    if (exception instanceof HttpException) {
+    if (isInstance(exception, HttpException)) {
       this.warnHttpException(exception, host);
       return { code: WsStatus.WS_1011_INTERNAL_ERROR, reason: INTERNAL_ERROR_REASON };
     }
@@ -64,9 +65,8 @@ export class WebSocketExceptionFilter implements WsExceptionFilter {
   }
 
   protected logUnknownError(exception: unknown, host: ArgumentsHost): void {
-    if (exception instanceof IntrinsicException || !this.shouldLog(host)) return;
-    const stack = exception instanceof Error ? exception.stack : safeString(exception);
-    WebSocketExceptionFilter.logger.error(`Unhandled error in ${describe(getEndpointContext(host))}`, stack);
+    if (isInstance(exception, IntrinsicException) || !this.shouldLog(host)) return;
+    WebSocketExceptionFilter.logger.error(`Unhandled error in ${describe(getEndpointContext(host))}`, errorDetail(exception));
   }
 
   private shouldLog(host: ArgumentsHost): boolean {
@@ -78,13 +78,4 @@ function describe(context: EndpointContext | undefined): string {
   if (!context) return 'a WebSocket gateway';
   const event = context.event === undefined ? '' : ` "${context.event}"`;
   return `${context.function} (${context.path}, ${context.phase}${event})`;
-}
-
-/** `String(x)` can itself throw (a throwing `toString`, a `Symbol.toPrimitive`). */
-function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }
