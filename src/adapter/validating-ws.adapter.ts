@@ -319,7 +319,8 @@ export class ValidatingWsAdapter extends WsAdapter {
       }
       return ADMITTED;
     } catch (error) {
-      if (failing) this.#handleError(failing, 'handshake', error, [pending, request]);
+      // An async filter decides later: wait for it before falling back to the default.
+      if (failing) await this.#handleError(failing, 'handshake', error, [pending, request]);
       if (!pending.decision) {
         // A filter that handled the error without closing: the client still gets an ending.
         DEFAULT_FILTER.filter.catch(error, this.#host(failing!, 'handshake', [pending, request]));
@@ -368,7 +369,7 @@ export class ValidatingWsAdapter extends WsAdapter {
     const outcomes = session.outcomes.splice(0);
     const failed = outcomes.find(outcome => outcome.failed);
     if (failed) {
-      this.#failConnection(failed.descriptor, failed.result, client, request);
+      void this.#failConnection(failed.descriptor, failed.result, client, request);
       return;
     }
     const waiting = outcomes.filter(outcome => isThenable(outcome.result));
@@ -397,7 +398,7 @@ export class ValidatingWsAdapter extends WsAdapter {
           return;
         }
         if (typeof result === 'object') {
-          this.#failConnection(result.descriptor, result.error, client, request);
+          void this.#failConnection(result.descriptor, result.error, client, request);
           return;
         }
       }
@@ -405,8 +406,8 @@ export class ValidatingWsAdapter extends WsAdapter {
     });
   }
 
-  #failConnection(descriptor: GatewayDescriptor, error: unknown, client: WebSocket, request: http.IncomingMessage): void {
-    this.#handleError(descriptor, 'connection', error, [client, request]);
+  async #failConnection(descriptor: GatewayDescriptor, error: unknown, client: WebSocket, request: http.IncomingMessage): Promise<void> {
+    await this.#handleError(descriptor, 'connection', error, [client, request]);
     if (client.readyState === ReadyState.OPEN) {
       // The filter handled it without closing: an unadmitted client may not stay open.
       closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
@@ -416,7 +417,7 @@ export class ValidatingWsAdapter extends WsAdapter {
   // ---------------------------------------------------------------- errors
 
   /** Runs the filters Nest would run for the gateway's `handleConnection`/`handleDisconnect`, then the module's, then the default. */
-  #handleError(descriptor: GatewayDescriptor, phase: EndpointPhase, error: unknown, args: unknown[]): void {
+  #handleError(descriptor: GatewayDescriptor, phase: EndpointPhase, error: unknown, args: unknown[]): Promise<void> | undefined {
     const runtime = this.#runtimes?.get(descriptor);
     const candidates =
       (phase === 'disconnect' ? runtime?.disconnectFilters : runtime?.connectionFilters) ?? [DEFAULT_FILTER];
@@ -426,7 +427,7 @@ export class ValidatingWsAdapter extends WsAdapter {
         ? error.withEndpoint(descriptor.endpoint(phase))
         : error;
     const chosen = selectFilter(candidates, exception) ?? DEFAULT_FILTER;
-    runFilterSafely(chosen.filter, exception, host);
+    return runFilterSafely(chosen.filter, exception, host);
   }
 
   #host(descriptor: GatewayDescriptor, phase: EndpointPhase, args: unknown[]): ExecutionContextHost {

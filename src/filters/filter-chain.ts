@@ -74,7 +74,8 @@ export function guardFilterInstance(filter: ExceptionFilter): void {
   const original = filter.catch as ExceptionFilter['catch'] & { [kWrapped]?: true };
   if (typeof original !== 'function' || original[kWrapped]) return;
   const guarded = function (this: ExceptionFilter, exception: unknown, host: ArgumentsHost) {
-    runFilterSafely({ catch: original.bind(this), constructor: filter.constructor } as ExceptionFilter, exception, host);
+    // The returned promise never rejects; the adapter awaits it where it must (at the handshake).
+    return runFilterSafely({ catch: original.bind(this), constructor: filter.constructor } as ExceptionFilter, exception, host);
   };
   Object.defineProperty(guarded, kWrapped, { value: true });
   Object.defineProperty(filter, 'catch', { value: guarded, configurable: true, writable: true });

@@ -107,10 +107,9 @@ describe('a filter that fails', () => {
     });
   });
 
-  // Filters that fail before they return, at the handshake (before the socket is accepted).
-  // The rejecting one is not here: the adapter does not wait for an async filter's verdict
-  // at the handshake yet, so the default filter decides first (reported to the adapter's owner).
-  it.each(filters.filter(({ tag }) => tag !== 'rejecting'))(
+  // Filters that fail at the handshake (before the socket is accepted): the adapter waits
+  // for an async filter's verdict before it falls back to the default.
+  it.each(filters)(
     'closes with 1011 when it $name on a handshake validation error; the process survives',
     async ({ path, tag }) => {
       caught.length = 0;
