@@ -23,6 +23,7 @@ import {
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { runFilterSafely, selectFilter, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
 import { WebSocketExceptionFilter } from '../filters/websocket-exception.filter.js';
+import { isInstance } from '../filters/error-detail.js';
 import { parseHandshake } from '../handshake/handshake.parser.js';
 import type { HandshakeData } from '../handshake/handshake-data.interface.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
@@ -339,9 +340,11 @@ export class ValidatingWsAdapter extends WsAdapter {
     error: unknown,
   ): void {
     if (this.settings.handshakeRejection === 'http') {
-      const validation = error instanceof WebSocketRequestValidationError && decision.code === WsStatus.WS_1008_POLICY_VIOLATION;
+      // `isInstance`: what user code threw may be a Proxy whose traps throw.
+      const validationError = isInstance(error, WebSocketRequestValidationError) ? error : undefined;
+      const validation = !!validationError && decision.code === WsStatus.WS_1008_POLICY_VIOLATION;
       const body: Record<string, unknown> = { code: decision.code, reason: decision.reason };
-      if (error instanceof WebSocketRequestValidationError) body.errors = error.errors();
+      if (validationError) body.errors = validationError.errors();
       refuseUpgrade(socket, httpStatusForCloseCode(decision.code, validation), body);
       return;
     }
@@ -423,7 +426,7 @@ export class ValidatingWsAdapter extends WsAdapter {
       (phase === 'disconnect' ? runtime?.disconnectFilters : runtime?.connectionFilters) ?? [DEFAULT_FILTER];
     const host = this.#host(descriptor, phase, args);
     const exception =
-      error instanceof WebSocketRequestValidationError && !error.endpointCtx
+      isInstance(error, WebSocketRequestValidationError) && !error.endpointCtx
         ? error.withEndpoint(descriptor.endpoint(phase))
         : error;
     const chosen = selectFilter(candidates, exception) ?? DEFAULT_FILTER;
