@@ -26,6 +26,8 @@ export default defineConfig({
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'sample/**/*.e2e-spec.ts'],
     environment: 'node',
     pool: 'forks',
+    // test/hardening/soak.e2e-spec.ts measures heap growth after global.gc(); harmless elsewhere.
+    execArgv: ['--expose-gc'],
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -12,7 +12,7 @@ import {
 } from '../../src/index.js';
 import { connectWs } from '../../src/testing/index.js';
 import { startApp } from '../fixtures/app.js';
-import { appPort, deferred, rawUpgrade, settle } from '../fixtures/hostile-raw.js';
+import { RawWsClient, appPort, clientFrame, deferred, rawUpgrade, settle, upgradeRequest } from '../fixtures/hostile-raw.js';
 
 /**
  * Every limit of the adapter, through real sockets: what the client sees on the wire
@@ -189,10 +189,31 @@ describe('limits with small settings (handshakeTimeout 200, closeTimeout 300, ma
   });
 });
 
+/** A guard that takes a few event-loop turns: frames pipelined behind the upgrade request arrive meanwhile. */
+@Injectable()
+class SlowAllowGuard implements CanActivate {
+  async canActivate() {
+    await settle(5);
+    return true;
+  }
+}
+
+@WebSocketGateway({ path: '/slow-echo' })
+@WsHandshake({ query: EchoQuery })
+@UseGuards(SlowAllowGuard)
+@UseFilters(WebSocketExceptionFilter)
+class SlowEchoGateway {
+  @SubscribeMessage('echo')
+  echo(@MessageBody() data: unknown) {
+    echoed(data);
+    return { event: 'echo', data };
+  }
+}
+
 describe('pending messages before admission (maxPendingMessages 5, maxPendingBytes 2048, default timeouts)', () => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await startApp({ providers: [HeldGateway, EchoGateway] }, { maxPendingMessages: 5, maxPendingBytes: 2_048 });
+    app = await startApp({ providers: [HeldGateway, EchoGateway, SlowEchoGateway, SlowAllowGuard] }, { maxPendingMessages: 5, maxPendingBytes: 2_048 });
   });
   afterAll(() => app.close());
   beforeEach(() => {
@@ -237,6 +258,32 @@ describe('pending messages before admission (maxPendingMessages 5, maxPendingByt
     gate.resolve();
     await settle(10);
     expect(heldEcho).not.toHaveBeenCalled();
+  });
+
+  it('frames sent in the same TCP write as the upgrade request, while an async guard runs, are delivered once admitted', async () => {
+    const port = appPort(app);
+    const frames = [0, 1, 2].map(i => clientFrame(1, JSON.stringify({ event: 'echo', data: i })));
+    const raw = new RawWsClient(port, Buffer.concat([upgradeRequest(port, { target: '/slow-echo?q=1' }), ...frames]), 4_000);
+    try {
+      await raw.outcome;
+      await vi.waitFor(() => expect(raw.frames.length).toBeGreaterThanOrEqual(3));
+      expect(raw.frames.map(frame => JSON.parse(frame.payload.toString()))).toEqual([0, 1, 2].map(data => ({ event: 'echo', data })));
+    } finally {
+      raw.destroy();
+    }
+  });
+
+  it('frames pipelined behind a refused upgrade request are never handled', async () => {
+    const port = appPort(app);
+    const frames = [0, 1].map(i => clientFrame(1, JSON.stringify({ event: 'echo', data: i })));
+    const raw = new RawWsClient(port, Buffer.concat([upgradeRequest(port, { target: '/slow-echo?q=nope' }), ...frames]), 4_000);
+    try {
+      expect(await raw.outcome).toMatchObject({ kind: 'closed', code: 1008 });
+      expect(raw.frames.filter(frame => frame.opcode !== 8)).toEqual([]);
+      expect(echoed).not.toHaveBeenCalled();
+    } finally {
+      raw.destroy();
+    }
   });
 
   it('with the default invalidMessage "ignore", unreadable text and binary leave the socket open', async () => {

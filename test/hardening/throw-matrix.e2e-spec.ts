@@ -17,7 +17,7 @@ import {
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString } from 'class-validator';
-import { throwError, type Observable } from 'rxjs';
+import { of, throwError, type Observable } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { WebSocketException, WebSocketExceptionFilter, WsHandshake, getHandshake } from '../../src/index.js';
@@ -242,6 +242,30 @@ class MatrixGateway {
   echo(@MessageBody() data: unknown) {
     return { event: 'echo', data };
   }
+
+  /** A reply that JSON.stringify cannot write, returned as is, in a promise or in an Observable. */
+  @SubscribeMessage('reply')
+  reply(@MessageBody() data: { value: string; wrap: string }) {
+    const value = unserializable(data.value);
+    if (data.wrap === 'promise') return Promise.resolve(value);
+    if (data.wrap === 'observable') return of(value);
+    return value;
+  }
+}
+
+function unserializable(kind: string): unknown {
+  if (kind === 'bigint') return { event: 'reply', data: 10n };
+  if (kind === 'circular') {
+    const data: Record<string, unknown> = {};
+    data.self = data;
+    return { event: 'reply', data };
+  }
+  return {
+    event: 'reply',
+    toJSON() {
+      throw new Error(`${SECRET} toJSON`);
+    },
+  };
 }
 
 type Phase = 'handshake' | 'message' | 'disconnect';
@@ -346,6 +370,20 @@ describe('throw matrix: every place × every failure → the filter table, the p
       const lines = logged.mock.calls.map(call => String(call[0]));
       expect(lines.some(line => line.includes('MatrixGateway.handleDisconnect'))).toBe(true);
     });
+  });
+
+  const REPLIES = [
+    { value: 'bigint', wrap: 'value' },
+    { value: 'bigint', wrap: 'promise' },
+    { value: 'bigint', wrap: 'observable' },
+    { value: 'circular', wrap: 'value' },
+    { value: 'throwingToJSON', wrap: 'observable' },
+  ];
+  it.each(REPLIES)('a handler reply JSON cannot write ($value, as a $wrap) → 1011, process alive', async ({ value, wrap }) => {
+    const ws = connectWs(app, '/matrix', { timeout: 2_000 });
+    expect(await ws.receive()).toEqual({ event: 'welcome' });
+    ws.send('reply', { value, wrap });
+    expect(await ws.outcome).toMatchObject({ kind: 'closed', code: 1011, reason: 'Internal Server Error' });
   });
 
   it('a guard that returns false: 1008 Forbidden at the handshake, 1008 from Nest at a message', async () => {

@@ -1,0 +1,192 @@
+import { Injectable, UseFilters, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { IsIn, IsInt } from 'class-validator';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WebSocketServer as WsServer } from 'ws';
+import { WebSocketExceptionFilter, WsHandshake, getHandshake } from '../../src/index.js';
+import { connectWs } from '../../src/testing/index.js';
+import { startApp } from '../fixtures/app.js';
+import { RawWsClient, appPort, deferred, settle, upgradeRequest } from '../fixtures/hostile-raw.js';
+
+/**
+ * A soak sized for two cores: a few thousand connections with mixed endings, about 50 at a
+ * time, then, with the app still running, nothing may be left behind: no socket, no timer,
+ * no client in the gateway's server, no heap growth beyond a stated bound.
+ * Needs `--expose-gc` (vitest.config.ts passes it to every worker).
+ */
+
+const TOTAL = 2_000;
+const CONCURRENCY = 50;
+const CLOSE_TIMEOUT = 300;
+const HEAP_GROWTH_BOUND = 10 * 1024 * 1024;
+
+class SoakQuery {
+  @IsIn(['ok', 'slow', 'deny']) mode!: string;
+  @IsInt() n!: number;
+}
+
+/** Guards of `mode=slow` clients wait here until the test lets them go. */
+const slow = new Map<string, { entered: ReturnType<typeof deferred<void>>; release: ReturnType<typeof deferred<boolean>> }>();
+function slowEntry(n: string) {
+  let entry = slow.get(n);
+  if (!entry) slow.set(n, (entry = { entered: deferred(), release: deferred<boolean>() }));
+  return entry;
+}
+
+@Injectable()
+class SoakGuard implements CanActivate {
+  canActivate(context: ExecutionContext) {
+    const { mode, n } = getHandshake(context.switchToWs().getClient()).query as { mode?: string; n?: string };
+    if (mode === 'deny') return false;
+    if (mode === 'slow') {
+      const entry = slowEntry(String(n));
+      entry.entered.resolve();
+      return entry.release.promise;
+    }
+    return true;
+  }
+}
+
+@WebSocketGateway({ path: '/soak/:room' })
+@WsHandshake({ query: SoakQuery })
+@UseGuards(SoakGuard)
+@UseFilters(WebSocketExceptionFilter)
+class SoakGateway {
+  @WebSocketServer() server!: WsServer;
+
+  @SubscribeMessage('echo')
+  echo(@MessageBody() data: unknown) {
+    return { event: 'echo', data };
+  }
+}
+
+type Kind = 'echo' | 'invalid' | 'denied' | 'vanish' | 'silent';
+/** 40% admitted, 20% invalid, 15% denied by the guard, 15% vanishing mid-handshake, 10% never answering the close. */
+const PLAN: Kind[] = ['echo', 'echo', 'echo', 'echo', 'invalid', 'invalid', 'denied', 'denied', 'vanish', 'silent', 'echo', 'echo', 'echo', 'echo', 'invalid', 'invalid', 'denied', 'vanish', 'vanish', 'silent'];
+
+function countResources(): { sockets: number; timeouts: number } {
+  const info = process.getActiveResourcesInfo();
+  return {
+    sockets: info.filter(name => name === 'TCPSocketWrap').length,
+    timeouts: info.filter(name => name === 'Timeout').length,
+  };
+}
+
+describe('soak: mixed connections leave nothing behind', () => {
+  let app: INestApplication;
+  let port: number;
+  let gateway: SoakGateway;
+  const endings = new Map<string, number>();
+
+  beforeAll(async () => {
+    app = await startApp({ providers: [SoakGateway, SoakGuard] }, { closeTimeout: CLOSE_TIMEOUT });
+    port = appPort(app);
+    gateway = app.get(SoakGateway);
+  });
+  afterAll(() => app.close());
+
+  async function one(i: number): Promise<void> {
+    const kind = PLAN[i % PLAN.length]!;
+    const room = `r${i % 7}`;
+    switch (kind) {
+      case 'echo': {
+        const ws = connectWs(app, `/soak/${room}`, { query: { mode: 'ok', n: i } });
+        await ws.opened;
+        ws.send('echo', i);
+        expect(await ws.receive()).toEqual({ event: 'echo', data: i });
+        expect(await ws.close()).toMatchObject({ kind: 'closed', code: 1000 });
+        break;
+      }
+      case 'invalid': {
+        const outcome = await connectWs(app, `/soak/${room}`, { query: { mode: 'ok', n: 'x' } }).outcome;
+        expect(outcome).toMatchObject({ kind: 'closed', code: 1008 });
+        break;
+      }
+      case 'denied': {
+        const outcome = await connectWs(app, `/soak/${room}`, { query: { mode: 'deny', n: i } }).outcome;
+        expect(outcome).toMatchObject({ kind: 'closed', code: 1008, reason: 'Forbidden' });
+        break;
+      }
+      case 'vanish': {
+        const entry = slowEntry(String(i));
+        const raw = new RawWsClient(port, upgradeRequest(port, { target: `/soak/${room}?mode=slow&n=${i}` }), 4_000);
+        await entry.entered.promise;
+        raw.destroy();
+        await raw.ended;
+        // The guard lets the client in only after it is gone.
+        entry.release.resolve(true);
+        slow.delete(String(i));
+        expect(raw.upgraded).toBe(false);
+        break;
+      }
+      case 'silent': {
+        const raw = new RawWsClient(port, upgradeRequest(port, { target: `/soak/${room}?mode=ok&n=x` }), 4_000);
+        expect(await raw.outcome).toMatchObject({ kind: 'closed', code: 1008 });
+        // Never answered: only the server's closeTimeout ends the connection.
+        await raw.ended;
+        break;
+      }
+    }
+    endings.set(kind, (endings.get(kind) ?? 0) + 1);
+  }
+
+  async function run(from: number, count: number): Promise<void> {
+    let next = from;
+    const end = from + count;
+    const worker = async () => {
+      while (next < end) await one(next++);
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  }
+
+  it(`${TOTAL} connections, ${CONCURRENCY} at a time: sockets, timers, clients and heap back to baseline`, async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (typeof gc !== 'function') {
+      throw new Error('global.gc is missing: run this file with node --expose-gc (vitest.config.ts sets test.execArgv)');
+    }
+    // Warm-up: every code path (and the rejection server) exists before the baseline.
+    await run(0, 200);
+    await vi.waitFor(() => expect(gateway.server.clients.size).toBe(0), { timeout: 5_000 });
+    await new Promise(resolve => setTimeout(resolve, CLOSE_TIMEOUT + 100));
+    await settle();
+    gc();
+    const baseline = countResources();
+    const heapBefore = process.memoryUsage().heapUsed;
+
+    endings.clear();
+    await run(200, TOTAL);
+    expect(Object.fromEntries(endings)).toEqual({
+      echo: (TOTAL * 8) / 20,
+      invalid: (TOTAL * 4) / 20,
+      denied: (TOTAL * 3) / 20,
+      vanish: (TOTAL * 3) / 20,
+      silent: (TOTAL * 2) / 20,
+    });
+
+    // Everything a connection holds goes with it, the app still running.
+    await new Promise(resolve => setTimeout(resolve, CLOSE_TIMEOUT + 100));
+    await vi.waitFor(
+      () => {
+        expect(gateway.server.clients.size).toBe(0);
+        const now = countResources();
+        expect(now.sockets).toBeLessThanOrEqual(baseline.sockets);
+        expect(now.timeouts).toBeLessThanOrEqual(baseline.timeouts);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+    expect(slow.size).toBe(0);
+    await settle();
+    gc();
+    await settle();
+    gc();
+    const growth = process.memoryUsage().heapUsed - heapBefore;
+    expect(growth, `heap grew by ${(growth / 1024 / 1024).toFixed(1)} MB`).toBeLessThan(HEAP_GROWTH_BOUND);
+
+    // And it still serves.
+    const ws = connectWs(app, '/soak/final', { query: { mode: 'ok', n: 1 } });
+    await ws.opened;
+    ws.send('echo', 'after');
+    expect(await ws.receive()).toEqual({ event: 'echo', data: 'after' });
+    await ws.close();
+  }, 60_000);
+});
