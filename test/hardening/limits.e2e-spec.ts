@@ -1,6 +1,6 @@
-import { Injectable, UseFilters, UseGuards, type CanActivate, type INestApplication } from '@nestjs/common';
+import { Catch, Injectable, UseFilters, UseGuards, type CanActivate, type INestApplication } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { IsInt } from 'class-validator';
+import { IsInt, IsOptional } from 'class-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import {
@@ -24,6 +24,15 @@ class EchoQuery {
   @IsInt() q!: number;
 }
 
+class OptionalQuery {
+  @IsOptional() @IsInt() q?: number;
+}
+
+@WebSocketGateway({ path: '/strict' })
+@WsHandshake({ query: OptionalQuery })
+@UseFilters(WebSocketExceptionFilter)
+class StrictQueryGateway {}
+
 const neverSettles = () => new Promise<never>(() => undefined);
 
 @Injectable()
@@ -43,6 +52,34 @@ class SlowGuardGateway {}
 class SlowConnectGateway {
   handleConnection() {
     return neverSettles();
+  }
+}
+
+/** A filter whose verdict never comes. */
+@Catch()
+class NeverSettlingFilter {
+  catch() {
+    return neverSettles();
+  }
+}
+
+@Injectable()
+class ThrowingGuard implements CanActivate {
+  canActivate(): boolean {
+    throw new Error('refused');
+  }
+}
+
+@WebSocketGateway({ path: '/stuck-filter' })
+@UseGuards(ThrowingGuard)
+@UseFilters(WebSocketExceptionFilter, NeverSettlingFilter)
+class StuckFilterGateway {}
+
+@WebSocketGateway({ path: '/stuck-filter-connect' })
+@UseFilters(WebSocketExceptionFilter, NeverSettlingFilter)
+class StuckFilterConnectGateway {
+  handleConnection() {
+    throw new Error('refused');
   }
 }
 
@@ -89,7 +126,12 @@ describe('limits with small settings (handshakeTimeout 200, closeTimeout 300, ma
   let port: number;
   beforeAll(async () => {
     app = await startApp(
-      { providers: [SlowGuardGateway, SlowConnectGateway, EchoGateway, NeverSettlingGuard] },
+      {
+        providers: [
+          SlowGuardGateway, SlowConnectGateway, EchoGateway, NeverSettlingGuard,
+          StuckFilterGateway, StuckFilterConnectGateway, ThrowingGuard, NeverSettlingFilter,
+        ],
+      },
       { handshakeTimeout: 200, closeTimeout: 300, maxPayload: 1024, invalidMessage: 'close' },
     );
     port = appPort(app);
@@ -105,6 +147,16 @@ describe('limits with small settings (handshakeTimeout 200, closeTimeout 300, ma
     const ws = connectWs(app, '/slow-connect');
     await ws.opened;
     expect(await ws.outcome).toMatchObject({ kind: 'closed', code: 1013, reason: 'Try Again Later' });
+  });
+
+  it('closes with 1013 when a filter handling a handshake error never settles', async () => {
+    expect(await connectWs(app, '/stuck-filter', { timeout: 3_000 }).outcome).toMatchObject({ kind: 'closed', code: 1013, reason: 'Try Again Later' });
+  });
+
+  it('closes when a filter handling a handleConnection error never settles', async () => {
+    const outcome = await connectWs(app, '/stuck-filter-connect', { timeout: 3_000 }).outcome;
+    expect(outcome).toMatchObject({ kind: 'closed' });
+    expect([1011, 1013]).toContain((outcome as { code: number }).code);
   });
 
   it('answers 1013 with handshakeRejection "http" as HTTP 503', async () => {
@@ -351,6 +403,34 @@ describe('allowedOrigins refuses a foreign Origin with HTTP 403 before any gatew
       }
       expect(guardCalls).toHaveBeenCalledTimes(3);
       expect(connections.mock.calls).toEqual([['https://app.example'], ['https://api.trusted.example'], [undefined]]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('an HTTP refusal is not an amplifier', () => {
+  /**
+   * With `handshakeRejection: 'http'` the body carries the validation errors. A request of
+   * ~8 KB with 1,600 unknown query keys (forbidNonWhitelisted) must not buy a response many
+   * times its size. The bound (8 KiB) is a proposal: the lead may choose another.
+   */
+  it('keeps the body of a 1,600-error refusal under 8 KiB', async () => {
+    const app = await startApp(
+      { providers: [StrictQueryGateway] },
+      { handshakeRejection: 'http', validatorOptions: { whitelist: true, forbidNonWhitelisted: true } },
+    );
+    try {
+      const port = appPort(app);
+      const query = Array.from({ length: 1_600 }, (_, i) => `${i.toString(36)}=1`).join('&');
+      const raw = rawUpgrade(port, { target: `/strict?${query}` });
+      const outcome = await raw.outcome;
+      raw.destroy();
+      expect(outcome).toMatchObject({ kind: 'http', status: 400 });
+      const body = (outcome as { body: Buffer }).body;
+      const parsed = JSON.parse(body.toString()) as { code: number; errors?: unknown[] };
+      expect(parsed.code).toBe(1008);
+      expect(body.length).toBeLessThanOrEqual(8 * 1024);
     } finally {
       await app.close();
     }
