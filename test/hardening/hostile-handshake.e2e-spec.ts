@@ -323,6 +323,9 @@ describe.each(SETUPS)('hostile handshakes (%s)', (_name, options, seed, numRuns)
       ['/items/a/ws', ['Cookie: session=a', `X-Token: ${'z'.repeat(16 * 1024)}`]],
       [Buffer.from([0x2f, 0x69, 0x74, 0x65, 0x6d, 0x73, 0x2f, 0xc3, 0x28, 0x2f, 0x77, 0x73]), ['Cookie: session=a']],
       ['/files/%E0%A4%A/x', []],
+      ['/items/__proto__/ws', ['Cookie: session=a']],
+      ['/items/constructor/ws?constructor=1&prototype=2', ['Cookie: constructor=a; prototype=b; session=c', '__proto__: x', 'Constructor: y']],
+      ['/files/__proto__/constructor/prototype', []],
     ];
     for (const [path, headers] of examples) {
       const client = new RawWsClient(port, upgradeRequest(port, { target: path, headers }), 3_000);

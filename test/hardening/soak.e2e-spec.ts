@@ -1,6 +1,7 @@
 import { Injectable, UseFilters, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { IsIn, IsInt } from 'class-validator';
+import { finalize, interval, map } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebSocketServer as WsServer } from 'ws';
 import { WebSocketExceptionFilter, WsHandshake, getHandshake } from '../../src/index.js';
@@ -58,7 +59,18 @@ class SoakGateway {
   echo(@MessageBody() data: unknown) {
     return { event: 'echo', data };
   }
+
+  /** A reply that never completes: it must end when its client leaves. */
+  @SubscribeMessage('ticks')
+  ticks() {
+    return interval(5).pipe(
+      map(n => ({ event: 'tick', data: n })),
+      finalize(() => tickStreamsEnded.count++),
+    );
+  }
 }
+
+const tickStreamsEnded = { count: 0 };
 
 type Kind = 'echo' | 'invalid' | 'denied' | 'vanish' | 'silent';
 /** 40% admitted, 20% invalid, 15% denied by the guard, 15% vanishing mid-handshake, 10% never answering the close. */
@@ -189,4 +201,29 @@ describe('soak: mixed connections leave nothing behind', () => {
     expect(await ws.receive()).toEqual({ event: 'echo', data: 'after' });
     await ws.close();
   }, 60_000);
+
+  it('Observable replies that never complete end with their clients: no timer left', async () => {
+    await settle();
+    const baseline = countResources();
+    tickStreamsEnded.count = 0;
+    const clients = Array.from({ length: 50 }, (_, i) => connectWs(app, `/soak/ticks`, { query: { mode: 'ok', n: i } }));
+    await Promise.all(
+      clients.map(async ws => {
+        await ws.opened;
+        ws.send('ticks');
+        expect(await ws.receive()).toMatchObject({ event: 'tick' });
+        expect(await ws.receive()).toMatchObject({ event: 'tick' });
+      }),
+    );
+    await Promise.all(clients.map((ws, i) => (i % 2 === 0 ? ws.close() : (ws.socket.terminate(), ws.outcome))));
+    await vi.waitFor(() => expect(tickStreamsEnded.count).toBe(50), { timeout: 5_000 });
+    await vi.waitFor(
+      () => {
+        expect(gateway.server.clients.size).toBe(0);
+        expect(countResources().timeouts).toBeLessThanOrEqual(baseline.timeouts);
+        expect(countResources().sockets).toBeLessThanOrEqual(baseline.sockets);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+  });
 });

@@ -14,13 +14,13 @@ import {
   type NestInterceptor,
   type PipeTransform,
 } from '@nestjs/common';
-import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString } from 'class-validator';
 import { of, throwError, type Observable } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import { WebSocketException, WebSocketExceptionFilter, WsHandshake, getHandshake } from '../../src/index.js';
+import { WebSocketException, WebSocketExceptionFilter, WsHandshake, encodeCloseReason, getHandshake } from '../../src/index.js';
 import { connectWs, type WsOutcome } from '../../src/testing/index.js';
 import { startApp } from '../fixtures/app.js';
 import { deferred, settle, watchProcessFailures } from '../fixtures/hostile-raw.js';
@@ -46,8 +46,12 @@ const HOWS = [
   'rejectHostileProxy',
   'WebSocketException',
   'rejectWebSocketException',
+  'hostileWsException',
 ] as const;
 type How = (typeof HOWS)[number];
+
+/** A WsException message is sent as the reason: a lone surrogate and 400 bytes must still make a valid one. */
+const HOSTILE_WS_MESSAGE = `\uD800${'\u00e9'.repeat(200)}`;
 
 /** An object whose `message` (and `stack`, and `toString`) throw when read. */
 function evilObject(): object {
@@ -106,6 +110,8 @@ function thrownValue(how: How): unknown {
       return hostileProxy();
     case 'WebSocketException':
       return new WebSocketException(4321, 'custom reason');
+    case 'hostileWsException':
+      return new WsException(HOSTILE_WS_MESSAGE);
     default:
       throw new Error(`not a thrown value: ${how}`);
   }
@@ -272,7 +278,7 @@ type Phase = 'handshake' | 'message' | 'disconnect';
 const PLACES: { place: string; phase: Phase; hows: readonly How[] }[] = [
   { place: 'classGuard', phase: 'handshake', hows: HOWS },
   // A @Transform is synchronous: class-transformer would store a promise or an Observable as the value.
-  { place: 'transform', phase: 'handshake', hows: ['Error', 'string', 'undefined', 'null', 'evilMessage', 'evilError', 'hostileProxy', 'WebSocketException'] },
+  { place: 'transform', phase: 'handshake', hows: ['Error', 'string', 'undefined', 'null', 'evilMessage', 'evilError', 'hostileProxy', 'WebSocketException', 'hostileWsException'] },
   { place: 'handleConnection', phase: 'handshake', hows: HOWS.filter(how => how !== 'observable') },
   { place: 'filter(handshake)', phase: 'handshake', hows: HOWS.filter(how => how !== 'observable') },
   { place: 'filter(connection)', phase: 'handshake', hows: HOWS.filter(how => how !== 'observable') },
@@ -299,6 +305,9 @@ const ROWS: Row[] = PLACES.flatMap(({ place, phase, hows }) =>
     if (phase === 'disconnect') return { place, phase, how, code: null, reason: null };
     // A filter that fails leaves 1011, whatever it was about to throw.
     if (isWsException(how) && !place.startsWith('filter')) return { place, phase, how, code: 4321, reason: 'custom reason' };
+    if (how === 'hostileWsException' && !place.startsWith('filter')) {
+      return { place, phase, how, code: 1008, reason: encodeCloseReason(HOSTILE_WS_MESSAGE) };
+    }
     return { place, phase, how, code: 1011, reason: 'Internal Server Error' };
   }),
 );
@@ -365,7 +374,8 @@ describe('throw matrix: every place × every failure → the filter table, the p
     expect(await ws.close(1000)).toMatchObject({ kind: 'closed', code: 1000 });
     await disconnected.current.promise;
     await settle();
-    if (isWsException(row.how)) return;
+    // A WsException is the gateway's own answer, not an error: the filter closes (a no-op now) and logs nothing.
+    if (isWsException(row.how) || row.how === 'hostileWsException') return;
     await vi.waitFor(() => {
       const lines = logged.mock.calls.map(call => String(call[0]));
       expect(lines.some(line => line.includes('MatrixGateway.handleDisconnect'))).toBe(true);
