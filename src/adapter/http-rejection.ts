@@ -1,6 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
 import { WsStatus } from '../close-frame/ws-status.js';
+import type { WsValidationErrorItem } from '../interfaces/ws-validation-error-item.interface.js';
 
 /**
  * The HTTP status that stands for a close code when the upgrade is refused instead
@@ -28,6 +30,43 @@ export function httpStatusForCloseCode(code: number, validation: boolean): numbe
     default:
       return 403;
   }
+}
+
+/** The largest JSON body of an HTTP refusal: a small request must not buy a large answer. */
+export const MAX_REFUSAL_BODY_BYTES = 8 * 1024;
+
+/**
+ * `{ code, reason, errors? }`: the errors keep the fields `reason.fields` allows and as many
+ * items as keep the body within {@link MAX_REFUSAL_BODY_BYTES}; `errorsOmitted` counts the rest.
+ */
+export function refusalBody(
+  decision: { code: number; reason: string },
+  errors: readonly WsValidationErrorItem[] | undefined,
+  reasonOptions: CloseReasonOptions | undefined,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { code: decision.code, reason: decision.reason };
+  if (!errors) return body;
+  const fields = reasonOptions?.fields;
+  const kept: Partial<WsValidationErrorItem>[] = [];
+  // Room for `,"errors":[…]` and `,"errorsOmitted":N` beside what is already there.
+  const budget = MAX_REFUSAL_BODY_BYTES - Buffer.byteLength(JSON.stringify(body)) - 48;
+  let bytes = 0;
+  for (const item of errors) {
+    const shown = fields ? pick(item, fields) : item;
+    const size = Buffer.byteLength(JSON.stringify(shown) ?? '') + 1;
+    if (bytes + size > budget) break;
+    kept.push(shown);
+    bytes += size;
+  }
+  body.errors = kept;
+  if (kept.length < errors.length) body.errorsOmitted = errors.length - kept.length;
+  return body;
+}
+
+function pick(item: WsValidationErrorItem, fields: readonly string[]): Partial<WsValidationErrorItem> {
+  const shown: Record<string, unknown> = {};
+  for (const field of fields) if (field in item) shown[field] = item[field as keyof WsValidationErrorItem];
+  return shown;
 }
 
 /**

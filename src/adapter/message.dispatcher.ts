@@ -10,6 +10,7 @@ import {
   UNKNOWN_EVENT_REASON,
   UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
+import { errorDetail } from '../filters/error-detail.js';
 import { ReadyState } from '../ws-errors.constants.js';
 import type { ClientSession } from './client-session.js';
 
@@ -30,8 +31,8 @@ export interface DispatchOptions {
  * One client's messages for one gateway: parse, look the handler up, call it, send what it
  * returns. The handler table is built once per client; no rxjs pipeline runs per message,
  * and an Observable reply is subscribed to only while the socket is open. Handler errors
- * never get here: Nest's proxy hands them to the filters. What does get here is a filter
- * that failed itself, and that closes the client with 1011.
+ * never get here: Nest's proxy hands them to the filters. What does get here (a filter that
+ * failed itself, a reply JSON cannot write) closes the client with 1011.
  */
 export function createMessageDispatcher(
   session: ClientSession,
@@ -43,11 +44,20 @@ export function createMessageDispatcher(
   const client = session.client;
 
   const fail = (error: unknown) => {
-    options.logger.error('An exception filter failed while handling a message error', (error as Error)?.stack ?? String(error));
+    options.logger.error('A message handler failed where no filter could take it', errorDetail(error));
     closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
   };
   const send = (value: unknown) => {
-    if (value !== undefined && value !== null && client.readyState === ReadyState.OPEN) client.send(JSON.stringify(value));
+    if (value === undefined || value === null || client.readyState !== ReadyState.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      // A reply JSON cannot write (a cycle, a BigInt, a throwing toJSON) is the handler's bug.
+      fail(error);
+      return;
+    }
+    client.send(text);
   };
   const reply = (result: unknown): void => {
     if (result === undefined || result === null) return;

@@ -23,7 +23,7 @@ import {
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { runFilterSafely, selectFilter, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
 import { WebSocketExceptionFilter } from '../filters/websocket-exception.filter.js';
-import { isInstance } from '../filters/error-detail.js';
+import { errorDetail, isInstance } from '../filters/error-detail.js';
 import { parseHandshake } from '../handshake/handshake.parser.js';
 import type { HandshakeData } from '../handshake/handshake-data.interface.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
@@ -35,7 +35,7 @@ import { gatewayFilters, prepareMessageFilters, type EnhancerResolver } from './
 import { handshakeGuards, rawView, runGuards, validateHandshake } from './handshake.checks.js';
 import { wrapLifecycleHooks } from './lifecycle-hooks.js';
 import { createMessageDispatcher, isThenable, type DispatchOptions } from './message.dispatcher.js';
-import { httpStatusForCloseCode, refuseUpgrade } from './http-rejection.js';
+import { httpStatusForCloseCode, refusalBody, refuseUpgrade } from './http-rejection.js';
 import { isOriginAllowed } from './origin.check.js';
 import { PendingWsClient } from './pending-client.js';
 import { UpgradeRouter, type ServerRoute } from './upgrade.router.js';
@@ -253,7 +253,7 @@ export class ValidatingWsAdapter extends WsAdapter {
       return;
     }
     this.#admit(found.route, found.params, request, socket, head, search).catch(error => {
-      this.logger.error('Unexpected failure while admitting a WebSocket client', (error as Error)?.stack);
+      this.logger.error('Unexpected failure while admitting a WebSocket client', errorDetail(error));
       socket.destroy();
     });
   }
@@ -343,8 +343,7 @@ export class ValidatingWsAdapter extends WsAdapter {
       // `isInstance`: what user code threw may be a Proxy whose traps throw.
       const validationError = isInstance(error, WebSocketRequestValidationError) ? error : undefined;
       const validation = !!validationError && decision.code === WsStatus.WS_1008_POLICY_VIOLATION;
-      const body: Record<string, unknown> = { code: decision.code, reason: decision.reason };
-      if (validationError) body.errors = validationError.errors();
+      const body = refusalBody(decision, validationError?.errors(), this.settings.reason);
       refuseUpgrade(socket, httpStatusForCloseCode(decision.code, validation), body);
       return;
     }
@@ -410,11 +409,13 @@ export class ValidatingWsAdapter extends WsAdapter {
   }
 
   async #failConnection(descriptor: GatewayDescriptor, error: unknown, client: WebSocket, request: http.IncomingMessage): Promise<void> {
-    await this.#handleError(descriptor, 'connection', error, [client, request]);
-    if (client.readyState === ReadyState.OPEN) {
-      // The filter handled it without closing: an unadmitted client may not stay open.
-      closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
-    }
+    const handled = this.#handleError(descriptor, 'connection', error, [client, request]);
+    // A filter that never settles must not keep an unadmitted client open.
+    const verdict = handled && (await settleWithin(handled, this.settings.handshakeTimeout, client));
+    if (client.readyState !== ReadyState.OPEN) return;
+    if (verdict === TIMED_OUT) closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
+    // The filter handled it without closing: an unadmitted client may not stay open.
+    else closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
   }
 
   // ---------------------------------------------------------------- errors

@@ -428,9 +428,12 @@ describe('an HTTP refusal is not an amplifier', () => {
       raw.destroy();
       expect(outcome).toMatchObject({ kind: 'http', status: 400 });
       const body = (outcome as { body: Buffer }).body;
-      const parsed = JSON.parse(body.toString()) as { code: number; errors?: unknown[] };
+      const parsed = JSON.parse(body.toString()) as { code: number; errors: unknown[]; errorsOmitted: number };
       expect(parsed.code).toBe(1008);
       expect(body.length).toBeLessThanOrEqual(8 * 1024);
+      // as many errors as fit, and the count of the rest
+      expect(parsed.errors.length).toBeGreaterThan(10);
+      expect(parsed.errors.length + parsed.errorsOmitted).toBe(1_600);
     } finally {
       await app.close();
     }
