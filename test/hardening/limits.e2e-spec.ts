@@ -433,7 +433,8 @@ describe('an HTTP refusal is not an amplifier', () => {
       expect(body.length).toBeLessThanOrEqual(8 * 1024);
       // as many errors as fit, and the count of the rest
       expect(parsed.errors.length).toBeGreaterThan(10);
-      expect(parsed.errors.length + parsed.errorsOmitted).toBe(1_600);
+      // every key but `q` (26 in base 36), which the DTO declares, is an error
+      expect(parsed.errors.length + parsed.errorsOmitted).toBe(1_599);
     } finally {
       await app.close();
     }
