@@ -23,6 +23,7 @@ export default defineConfig({
     ],
   },
   test: {
+    reporters: ['default', './test/summary.reporter.ts'],
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'sample/**/*.e2e-spec.ts'],
     environment: 'node',
     pool: 'forks',
