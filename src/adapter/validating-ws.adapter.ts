@@ -232,6 +232,16 @@ export class ValidatingWsAdapter extends WsAdapter {
   // ---------------------------------------------------------------- the upgrade
 
   #onUpgrade(port: number, httpServer: http.Server, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    try {
+      this.#route(port, httpServer, request, socket, head);
+    } catch (error) {
+      // An `upgrade` listener that throws ends the process; a user's origin predicate may throw.
+      this.logger.error('Unexpected failure while routing a WebSocket upgrade', errorDetail(error));
+      refuseUpgrade(socket, 500, { code: null, reason: INTERNAL_ERROR_REASON });
+    }
+  }
+
+  #route(port: number, httpServer: http.Server, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const pathname = queryAt === -1 ? url : url.slice(0, queryAt);

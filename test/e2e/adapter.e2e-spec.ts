@@ -326,6 +326,23 @@ describe('ValidatingWsAdapter', () => {
       expect(await connectWs(app, '/items/%E0%A4%A/ws', validItem).outcome).toMatchObject({ kind: 'refused', status: 400 });
     });
 
+    it('answers 500 when an origin predicate throws, and keeps serving', async () => {
+      const originApp = await startApp(
+        { providers: [PlainGateway] },
+        {
+          allowedOrigins: () => {
+            throw new Error('predicate secret');
+          },
+        },
+      );
+      try {
+        const outcome = await connectWs(originApp, '/plain', { origin: 'https://a.example' }).outcome;
+        expect(outcome).toEqual({ kind: 'refused', status: 500, body: { code: null, reason: 'Internal Server Error' } });
+      } finally {
+        await originApp.close();
+      }
+    });
+
     it('serves several gateways on one server, each its own path', async () => {
       const first = connectWs(app, '/plain');
       const second = connectWs(app, '/echo');
