@@ -51,6 +51,7 @@ async function quiet(busyCores, maxMs) {
 /** Runs `work` between two readings of the server's CPU and the machine's. */
 async function measured(work, msg = {}) {
   const wait = msg.quietMaxMs ? await quiet(msg.busyCores ?? 0.25, msg.quietMaxMs) : {};
+  const calib0 = msg.noCalibrate ? { cpuUs: null } : await control('GET', '/calibrate');
   const cpu0 = await control('GET', '/cpu');
   const self0 = process.cpuUsage();
   const ticks0 = snapshotTicks(ourPids);
@@ -60,6 +61,7 @@ async function measured(work, msg = {}) {
   const ticks1 = snapshotTicks(ourPids);
   const self1 = process.cpuUsage(self0);
   const cpu1 = await control('GET', '/cpu');
+  const calib1 = msg.noCalibrate ? { cpuUs: null } : await control('GET', '/calibrate');
   const serverCpuUs = cpu1.user - cpu0.user + (cpu1.system - cpu0.system);
   return {
     ...result,
@@ -69,6 +71,7 @@ async function measured(work, msg = {}) {
     serverUtil: serverCpuUs / 1000 / wallMs,
     loadgenCpuUs: self1.user + self1.system,
     ...wait,
+    calibUs: msg.noCalibrate ? null : Math.max(calib0.cpuUs, calib1.cpuUs),
     ...otherLoad(ticks0, ticks1),
   };
 }

@@ -12,6 +12,7 @@ function rateAndCpu(list) {
     p50Ms: list[0].p50Ms === undefined ? undefined : summarize(list.map(s => s.p50Ms)),
     p99Ms: list[0].p99Ms === undefined ? undefined : summarize(list.map(s => s.p99Ms)),
     otherCoresMax: Math.max(...list.map(s => s.otherCores ?? 0)),
+    slowdownMax: Math.max(...list.map(s => s.slowdown ?? 1)),
     flaggedBusy: list.filter(s => s.busy).length,
     n: list.length,
   };
@@ -58,7 +59,9 @@ function targets(sum) {
   add('echo: ours ≤ 1.25× raw (server CPU/op)', ratio(med(ours?.echo?.cpuPerOp), med(raw?.echo?.cpuPerOp)), 1.25);
   add('memory per idle connection: ours ≤ 1.0× stock (heap)', ratio(med(ours?.memory?.idleHeap), med(stock?.memory?.idleHeap)), 1.0);
   add('memory per idle connection: ours ≤ 1.0× stock (RSS, first open)', ratio(ours?.memory?.idleRssFirst, stock?.memory?.idleRssFirst), 1.0);
-  add('echo after churn within 5 % of before (ours, server CPU/op, after/before)', ratio(med(ours?.echoAfterChurn?.cpuPerOp), med(ours?.echo?.cpuPerOp)), 1.05);
+  const drift = n => ratio(med(n?.echoAfterChurn?.cpuPerOp), med(n?.echo?.cpuPerOp));
+  add('echo after churn within 5 % of before (ours, server CPU/op, after/before)', drift(ours), 1.05);
+  add("  the same, relative to raw ws's own before→after drift (ours drift ÷ raw drift)", ratio(drift(ours), drift(raw)), 1.05);
   return t;
 }
 
@@ -105,7 +108,7 @@ export function renderMarkdown(result) {
   row(`Churn of ${int(s.ours?.churn?.conns ?? c.churn)} conns`, 'heap retained per conn after close', n => n.churn?.retainedHeapPerConn, b => `${Math.round(b)} B`, false);
 
   const busy = result.discarded.length;
-  const calib = Object.entries(result.calibration ?? {}).map(([k, list]) => `${k} ${(Math.min(...list.map(c => c.cpuUs)) / 1000).toFixed(0)}–${(Math.max(...list.map(c => c.cpuUs)) / 1000).toFixed(0)}`);
+  const calib = Object.entries(result.calibration?.atScenarioStart ?? {}).map(([k, list]) => `${k} ${(Math.min(...list.map(c => c.cpuUs)) / 1000).toFixed(0)}–${(Math.max(...list.map(c => c.cpuUs)) / 1000).toFixed(0)}`);
   const lines = [
     `### Results (${meta.quick ? 'quick' : 'full'} run, ${meta.date.slice(0, 16).replace('T', ' ')} UTC, commit ${meta.commit}${meta.dirtySrc ? ' + uncommitted src' : ''})`,
     '',
@@ -119,7 +122,7 @@ export function renderMarkdown(result) {
     '|---|--:|--:|:-:|',
     ...s.targets.map(t => `| ${t.label} | ${x(t.value)} | ${t.limit}× | ${t.pass == null ? '–' : t.pass ? 'yes' : '**no**'} |`),
     '',
-    `Machine: ${meta.nproc} × ${meta.cpuModel}, Node ${meta.node}, ${meta.pinned ? 'servers pinned to core 0 and load generators to core 1 (taskset)' : 'not pinned'}; @nestjs/core ${meta.versions['@nestjs/core']}, @nestjs/platform-ws ${meta.versions['@nestjs/platform-ws']}, ws ${meta.wsServer ?? meta.versions.ws} (servers; the load generators use ${meta.versions.ws}), class-validator ${meta.versions['class-validator']}, class-transformer ${meta.versions['class-transformer']}. Run took ${dec(meta.durationS, 0)} s; ${busy} sample(s) repeated because other processes used more than ${c.busyCores} of a core${flagged(s) ? `; ${flagged(s)} kept although busy (flagged in latest.json)` : ''}. Machine speed check (a fixed 10⁷-step JS loop on the servers' core, ms of CPU, lower is faster; it varies with the neighbours' load on this shared VM): ${calib.join(', ') || '–'}.`,
+    `Machine: ${meta.nproc} × ${meta.cpuModel}, Node ${meta.node}, ${meta.pinned ? 'servers pinned to core 0 and load generators to core 1 (taskset)' : 'not pinned'}; @nestjs/core ${meta.versions['@nestjs/core']}, @nestjs/platform-ws ${meta.versions['@nestjs/platform-ws']}, ws ${meta.wsServer ?? meta.versions.ws} (servers; the load generators use ${meta.versions.ws}), class-validator ${meta.versions['class-validator']}, class-transformer ${meta.versions['class-transformer']}. Run took ${dec(meta.durationS, 0)} s; ${busy} sample(s) repeated because other processes used more than ${c.busyCores} of a core${flagged(s) ? `; ${flagged(s)} kept although busy (flagged in latest.json)` : ''}. A sample also counts as busy when a fixed JS loop, run on the servers' core just before and after it, took more than ${c.slowFactor}× its fastest time in the run (${result.calibration?.bestUs} µs): the host slowing the VM down, which /proc/stat inside it does not show.`,
     '',
   ];
   return lines.join('\n');
