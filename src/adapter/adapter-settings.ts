@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { ModulesContainer } from '@nestjs/core';
 import type { ClientSettingsView } from '../context/client-state.js';
 import { toCandidate } from '../filters/filter-chain.js';
 import type { DtoValidationOptions } from '../handshake/dto.validator.js';
@@ -28,8 +28,8 @@ export const DEFAULTS = {
 } as const;
 
 /** The module's options (when `WsErrorsModule` is imported), overridden by the adapter's own. */
-export function resolveSettings(app: INestApplicationContext | undefined, own: WsErrorsOptions): AdapterSettings {
-  const registry = moduleRegistry(app);
+export function resolveSettings(modules: ModulesContainer | undefined, own: WsErrorsOptions): AdapterSettings {
+  const registry = modules && moduleRegistry(modules);
   const options: WsErrorsOptions = { ...registry?.options, ...definedOnly(own) };
   const globalFilters = [...(registry?.filters ?? []), ...filterInstances(own, registry)].reverse().map(toCandidate);
   return {
@@ -49,12 +49,16 @@ export function resolveSettings(app: INestApplicationContext | undefined, own: W
   };
 }
 
-function moduleRegistry(app: INestApplicationContext | undefined): WsErrorsRegistry | undefined {
-  try {
-    return app?.get(WsErrorsRegistry, { strict: false });
-  } catch {
-    return undefined;
+/**
+ * Looked up in the module container, not with `app.get()`: a missing provider makes `app.get()`
+ * throw inside Nest's exception zone, which exits the process when `abortOnError` is on (the default).
+ */
+function moduleRegistry(modules: ModulesContainer): WsErrorsRegistry | undefined {
+  for (const moduleRef of modules.values()) {
+    const instance = moduleRef.providers.get(WsErrorsRegistry)?.instance;
+    if (instance instanceof WsErrorsRegistry) return instance;
   }
+  return undefined;
 }
 
 /** Filters given to the adapter itself: instances only (there is no DI to build a class with). */

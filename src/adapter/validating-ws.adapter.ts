@@ -104,7 +104,12 @@ export class ValidatingWsAdapter extends WsAdapter {
 
   /** The settings in force: the module's options overridden by the adapter's. */
   protected get settings(): AdapterSettings {
-    return (this.#settings ??= resolveSettings(this.#app, this.#ownOptions));
+    return (this.#settings ??= resolveSettings(this.#modules(), this.#ownOptions));
+  }
+
+  /** Nest's module container; `ModulesContainer` is always there, so `app.get()` cannot fail on it. */
+  #modules(): ModulesContainer | undefined {
+    return this.#app?.get(ModulesContainer, { strict: false });
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string; server?: unknown; namespace?: string } = {}): any {
@@ -187,16 +192,12 @@ export class ValidatingWsAdapter extends WsAdapter {
   /** Finds the app's gateways and readies them, once: filters, guards, lifecycle hooks. */
   #prepare(): void {
     if (this.#runtimes || !this.#app) return;
-    let modules: ModulesContainer;
-    try {
-      modules = this.#app.get(ModulesContainer, { strict: false });
-    } catch {
-      return;
-    }
+    const modules = this.#modules();
+    if (!modules) return;
     this.#runtimes = new Map();
     this.#discovered = discoverGateways(modules);
     for (const found of this.#discovered) {
-      const resolve = this.#resolver(found);
+      const resolve = this.#resolver(found, modules);
       const { descriptor } = found;
       prepareMessageFilters(descriptor, resolve);
       const tail = [...this.settings.globalFilters, DEFAULT_FILTER];
@@ -210,16 +211,20 @@ export class ValidatingWsAdapter extends WsAdapter {
     }
   }
 
-  /** Enhancer classes resolve to the instance Nest made for the gateway's module. */
-  #resolver(found: DiscoveredGateway): EnhancerResolver {
+  /**
+   * Enhancer classes resolve to the instance Nest made for the gateway's module, else to one
+   * any module holds (never `app.get()`: a miss there exits the process under `abortOnError`),
+   * else to a new instance, as Nest does for an enhancer with no dependencies.
+   */
+  #resolver(found: DiscoveredGateway, modules: ModulesContainer): EnhancerResolver {
     return (type: Type) => {
-      const instance = found.injectables.get(type)?.instance;
-      if (instance) return instance;
-      try {
-        return this.#app!.get(type, { strict: false });
-      } catch {
-        return new type();
+      const own = found.injectables.get(type)?.instance;
+      if (own) return own;
+      for (const moduleRef of modules.values()) {
+        const instance = moduleRef.injectables.get(type)?.instance ?? moduleRef.providers.get(type)?.instance;
+        if (instance) return instance;
       }
+      return new type();
     };
   }
 

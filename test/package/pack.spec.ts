@@ -45,6 +45,39 @@ describe('the packed package', () => {
     expect(manifest.dependencies.ws).toBeUndefined();
   });
 
+  // A real process, not a Vitest worker (which turns process.exit into a catchable error):
+  // with Nest's default abortOnError, a provider lookup that misses would end it.
+  it('starts without WsErrorsModule, in a process with abortOnError on', () => {
+    const app = join(scratch, 'no-module.mjs');
+    writeFileSync(
+      app,
+      `
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WebSocketGateway } from '@nestjs/websockets';
+import { ValidatingWsAdapter } from 'nestjs-ws-errors';
+import { connectWs } from 'nestjs-ws-errors/testing';
+
+class Gateway {}
+WebSocketGateway({ path: '/bare' })(Gateway);
+class AppModule {}
+Module({ providers: [Gateway] })(AppModule);
+
+const app = await NestFactory.create(AppModule, { logger: false });
+app.useWebSocketAdapter(new ValidatingWsAdapter(app));
+await app.listen(0, '127.0.0.1');
+const ws = connectWs(app, '/bare');
+await ws.opened;
+const outcome = await ws.close();
+await app.close();
+console.log(JSON.stringify(outcome));
+`,
+    );
+    const output = execFileSync(process.execPath, [app], { cwd: scratch, encoding: 'utf8' });
+    expect(JSON.parse(output.trim().split('\n').at(-1)!)).toMatchObject({ kind: 'closed', code: 1000 });
+  });
+
   it('is importable by name from a Nest 12 app, and serves a gateway', () => {
     const app = join(scratch, 'app.mjs');
     writeFileSync(
