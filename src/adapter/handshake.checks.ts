@@ -2,7 +2,8 @@ import type { CanActivate, ExecutionContext, Type } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { lastValueFrom, isObservable } from 'rxjs';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
-import { validateDto, type DtoValidationOptions } from '../handshake/dto.validator.js';
+import { validateDto, type DtoValidationOptions, type DtoValidationResult } from '../handshake/dto.validator.js';
+import { validatesSynchronously } from '../handshake/sync-validation.js';
 import type { HandshakeData, HandshakeSource, RawHandshake } from '../handshake/handshake-data.interface.js';
 import type { WsValidationErrorItem } from '../interfaces/ws-validation-error-item.interface.js';
 import { WebSocketException } from '../exceptions/websocket.exception.js';
@@ -46,33 +47,60 @@ export function rawView(raw: RawHandshake): Pick<HandshakeData, 'params' | 'quer
   return { params: raw.params, query, headers: raw.headers as Record<string, unknown>, cookies: raw.cookies };
 }
 
+/** Whether the gateway's handshake can be checked without a promise: no guards, no async constraint. */
+export function checksSynchronously(descriptor: GatewayDescriptor, guards: readonly CanActivate[]): boolean {
+  const spec = descriptor.handshake;
+  return guards.length === 0 && (!spec || SOURCES.every(([key]) => !spec[key] || validatesSynchronously(spec[key]!)));
+}
+
 /**
  * Validates every source the gateway has a DTO for; all sources are checked, so the
- * client hears of every error at once, as FastAPI reports them.
+ * client hears of every error at once, as FastAPI reports them. Synchronous when every DTO
+ * validates synchronously; a promise otherwise.
  * @throws WebSocketRequestValidationError naming the gateway's handshake endpoint.
  */
-export async function validateHandshake(
+export function validateHandshake(
   descriptor: GatewayDescriptor,
   raw: RawHandshake,
   into: HandshakeData,
   options: DtoValidationOptions,
-): Promise<void> {
+): void | Promise<void> {
   const spec = descriptor.handshake;
   if (!spec) return;
-  const errors: WsValidationErrorItem[] = [];
-  for (const [key, source] of SOURCES) {
+  // One slot per source, so that errors come in source order whichever settles first.
+  const found: WsValidationErrorItem[][] = [];
+  const waiting: Promise<void>[] = [];
+  SOURCES.forEach(([key, source], index) => {
     const dto = spec[key];
-    if (!dto) continue;
+    if (!dto) return;
     // Clients send headers and cookies the app never declared (browsers, proxies): strip, never refuse.
     const sourceOptions =
       key === 'headers' || key === 'cookies'
         ? { ...options, validatorOptions: { ...options.validatorOptions, forbidNonWhitelisted: false } }
         : options;
-    const result = await validateDto(dto, raw[key] as Record<string, string | string[]>, [source], sourceOptions);
-    if (result.errors.length > 0) errors.push(...result.errors);
-    else (into as unknown as Record<string, unknown>)[key] = result.value;
-  }
-  if (errors.length > 0) {
-    throw new WebSocketRequestValidationError(errors, descriptor.endpoint('handshake'));
+    const take = (result: DtoValidationResult<object>) => {
+      if (result.errors.length > 0) found[index] = result.errors;
+      else (into as unknown as Record<string, unknown>)[key] = result.value;
+    };
+    const result = validateDto(dto, raw[key] as Record<string, string | string[]>, [source], sourceOptions);
+    if (result instanceof Promise) waiting.push(result.then(take));
+    else take(result);
+  });
+  const conclude = () => {
+    const errors = found.flat();
+    if (errors.length > 0) throw validationError(errors, descriptor);
+  };
+  if (waiting.length > 0) return Promise.all(waiting).then(conclude);
+  conclude();
+}
+
+/** A refusal is expected control flow: its stack trace would cost more than the check and say nothing. */
+function validationError(errors: WsValidationErrorItem[], descriptor: GatewayDescriptor): WebSocketRequestValidationError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new WebSocketRequestValidationError(errors, descriptor.endpoint('handshake'));
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }

@@ -32,7 +32,7 @@ import { resolveSettings, type AdapterSettings } from './adapter-settings.js';
 import { attachClientSession, ClientSession, getClientSession } from './client-session.js';
 import { discoverGateways, gatewayPattern, type DiscoveredGateway } from './gateway-discovery.js';
 import { gatewayFilters, prepareMessageFilters, type EnhancerResolver } from './gateway-filters.js';
-import { handshakeGuards, rawView, runGuards, validateHandshake } from './handshake.checks.js';
+import { checksSynchronously, handshakeGuards, rawView, runGuards, validateHandshake } from './handshake.checks.js';
 import { wrapLifecycleHooks } from './lifecycle-hooks.js';
 import { createMessageDispatcher, isThenable, type DispatchOptions } from './message.dispatcher.js';
 import { httpStatusForCloseCode, refusalBody, refuseUpgrade } from './http-rejection.js';
@@ -64,6 +64,20 @@ interface GatewayRuntime {
   connectionFilters: CandidateFilter[];
   disconnectFilters: CandidateFilter[];
   guards: ReturnType<typeof handshakeGuards>;
+  /** No guards and no async constraint: the handshake is checked within the upgrade's tick. */
+  synchronous: boolean;
+}
+
+type CheckOutcome = typeof ADMITTED | { error: unknown };
+
+/** What one upgrade carries from the checks to their conclusion. */
+interface Admission {
+  route: Route;
+  request: http.IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  pending: PendingWsClient;
+  state: ClientState;
 }
 
 /**
@@ -201,11 +215,13 @@ export class ValidatingWsAdapter extends WsAdapter {
       const { descriptor } = found;
       prepareMessageFilters(descriptor, resolve);
       const tail = [...this.settings.globalFilters, DEFAULT_FILTER];
+      const guards = handshakeGuards(descriptor, resolve);
       this.#runtimes.set(descriptor, {
         descriptor,
         connectionFilters: [...gatewayFilters(descriptor, descriptor.gateway.prototype.handleConnection, resolve), ...tail],
         disconnectFilters: [...gatewayFilters(descriptor, descriptor.gateway.prototype.handleDisconnect, resolve), ...tail],
-        guards: handshakeGuards(descriptor, resolve),
+        guards,
+        synchronous: checksSynchronously(descriptor, guards),
       });
       wrapLifecycleHooks(descriptor, (error, args) => this.#handleError(descriptor, 'disconnect', error, args));
     }
@@ -267,40 +283,55 @@ export class ValidatingWsAdapter extends WsAdapter {
       refuseUpgrade(socket, 403, { code: null, reason: ORIGIN_NOT_ALLOWED_REASON });
       return;
     }
-    this.#admit(found.route, found.params, request, socket, head, search).catch(error => {
-      this.logger.error('Unexpected failure while admitting a WebSocket client', errorDetail(error));
-      socket.destroy();
-    });
+    this.#admit(found.route, found.params, request, socket, head, search);
   }
 
-  /** Guards, then DTOs, then the upgrade; a refusal goes through the gateway's filters. */
-  async #admit(
+  /**
+   * Guards, then DTOs, then the upgrade; a refusal goes through the gateway's filters.
+   * Without guards or async constraints it all happens in this tick: no promise, no timer.
+   */
+  #admit(
     route: Route,
     params: Record<string, string | string[]>,
     request: http.IncomingMessage,
     socket: Duplex,
     head: Buffer,
     search: string,
-  ): Promise<void> {
-    // Until ws owns the socket, an error on it must not go unheard (that would end the process).
-    const onSocketError = () => socket.destroy();
-    socket.on(ERROR_EVENT, onSocketError);
-    this.#sockets.add(socket);
+  ): void {
     const raw = parseHandshake(request, search, params);
     const handshake: HandshakeData = { ...rawView(raw), rawParams: raw.params, url: request.url ?? '/' };
     const state: ClientState = { gateways: route.gateways, handshake, settings: this.settings };
     const pending = new PendingWsClient(request);
     setClientState(pending, state);
+    const admission: Admission = { route, request, socket, head, pending, state };
 
     const checks = this.#runChecks(route, raw, handshake, pending, request);
-    const outcome = await settleWithin(checks, this.settings.handshakeTimeout, socket);
-    socket.off(ERROR_EVENT, onSocketError);
-    this.#sockets.delete(socket);
-    if (socket.destroyed || !socket.writable) {
+    if (!isThenable(checks)) {
+      this.#conclude(admission, checks);
+      return;
+    }
+    // Until ws owns the socket, an error on it must not go unheard (that would end the process).
+    const onSocketError = () => socket.destroy();
+    socket.on(ERROR_EVENT, onSocketError);
+    this.#sockets.add(socket);
+    settleWithin(checks, this.settings.handshakeTimeout, socket)
+      .then(outcome => {
+        socket.off(ERROR_EVENT, onSocketError);
+        this.#sockets.delete(socket);
+        this.#conclude(admission, outcome);
+      })
+      .catch(error => {
+        this.logger.error('Unexpected failure while admitting a WebSocket client', errorDetail(error));
+        socket.destroy();
+      });
+  }
+
+  #conclude(admission: Admission, outcome: CheckOutcome | typeof GONE | typeof TIMED_OUT): void {
+    const { route, request, socket, head, pending, state } = admission;
+    if (outcome === GONE || socket.destroyed || !socket.writable) {
       socket.destroy();
       return;
     }
-    if (outcome === GONE) return;
     if (outcome === TIMED_OUT) {
       this.#reject(socket, request, head, { code: WsStatus.WS_1013_TRY_AGAIN_LATER, reason: TRY_AGAIN_LATER_REASON }, pending, undefined);
       return;
@@ -312,14 +343,36 @@ export class ValidatingWsAdapter extends WsAdapter {
     route.server.handleUpgrade(request, socket, head, client => this.#accept(route, client, request, state));
   }
 
-  /** Returns ADMITTED, or the error after the filters have decided on the pending client. */
-  async #runChecks(
+  /** ADMITTED, or the error once the filters have decided on the pending client; a promise only when something is async. */
+  #runChecks(
     route: Route,
     raw: ReturnType<typeof parseHandshake>,
     handshake: HandshakeData,
     pending: PendingWsClient,
     request: http.IncomingMessage,
-  ): Promise<typeof ADMITTED | { error: unknown }> {
+  ): CheckOutcome | Promise<CheckOutcome> {
+    if (!route.gateways.every(descriptor => this.#runtimes?.get(descriptor)?.synchronous)) {
+      return this.#runChecksAsync(route, raw, handshake, pending, request);
+    }
+    let failing: GatewayDescriptor | undefined;
+    try {
+      for (const descriptor of route.gateways) {
+        failing = descriptor;
+        validateHandshake(descriptor, raw, handshake, this.settings.validation);
+      }
+      return ADMITTED;
+    } catch (error) {
+      return this.#refuse(failing!, error, pending, request);
+    }
+  }
+
+  async #runChecksAsync(
+    route: Route,
+    raw: ReturnType<typeof parseHandshake>,
+    handshake: HandshakeData,
+    pending: PendingWsClient,
+    request: http.IncomingMessage,
+  ): Promise<CheckOutcome> {
     let failing: GatewayDescriptor | undefined;
     try {
       for (const descriptor of route.gateways) {
@@ -335,14 +388,21 @@ export class ValidatingWsAdapter extends WsAdapter {
       }
       return ADMITTED;
     } catch (error) {
-      // An async filter decides later: wait for it before falling back to the default.
-      if (failing) await this.#handleError(failing, 'handshake', error, [pending, request]);
+      return this.#refuse(failing!, error, pending, request);
+    }
+  }
+
+  /** The filters decide on the pending client; an async filter is waited for before the default steps in. */
+  #refuse(descriptor: GatewayDescriptor, error: unknown, pending: PendingWsClient, request: http.IncomingMessage): CheckOutcome | Promise<CheckOutcome> {
+    const conclude = (): CheckOutcome => {
       if (!pending.decision) {
         // A filter that handled the error without closing: the client still gets an ending.
-        DEFAULT_FILTER.filter.catch(error, this.#host(failing!, 'handshake', [pending, request]));
+        DEFAULT_FILTER.filter.catch(error, this.#host(descriptor, 'handshake', [pending, request]));
       }
       return { error };
-    }
+    };
+    const handled = this.#handleError(descriptor, 'handshake', error, [pending, request]);
+    return handled ? handled.then(conclude) : conclude();
   }
 
   /** The refusal a filter decided: a close frame after a completed upgrade, or an HTTP status. */

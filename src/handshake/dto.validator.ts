@@ -1,7 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
-import { validate, type ValidatorOptions } from 'class-validator';
+import { validate, validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import type { WsValidationErrorItem } from '../interfaces/ws-validation-error-item.interface.js';
+import { validatesSynchronously } from './sync-validation.js';
 import { coerceToDeclaredTypes, PROTOTYPE_KEYS, sentValue } from './value.coercion.js';
 import { toErrorItems } from './validation-error.mapper.js';
 
@@ -15,25 +16,45 @@ export interface DtoValidationResult<T> {
   errors: WsValidationErrorItem[];
 }
 
+type Raw = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 /**
  * Raw strings → the DTO's declared types → a DTO instance → class-validator.
  * `loc` starts with `locPrefix` (`['query']`, `['body']`); `input` is the value as sent.
+ * Synchronous (no promise, no tick) when the DTO has no async constraint, which is the
+ * common case and what a handshake should cost; a promise otherwise.
  */
-export async function validateDto<T extends object>(
+export function validateDto<T extends object>(
   dto: Type<T>,
-  raw: Readonly<Record<string, string | readonly string[] | undefined>>,
+  raw: Raw,
   locPrefix: readonly (string | number)[],
   options: DtoValidationOptions = {},
-): Promise<DtoValidationResult<T>> {
-  const plain = coerceToDeclaredTypes(dto, raw);
-  const value = plainToInstance(dto, plain, options.transformOptions) as T;
-  const failures = await validate(value, { forbidUnknownValues: false, ...options.validatorOptions });
-  const errors = toErrorItems(
-    failures,
-    locPrefix,
-    key => sentValue(dto, key, raw[key]),
-    key => raw[key] !== undefined,
-  );
+): DtoValidationResult<T> | Promise<DtoValidationResult<T>> {
+  const value = plainToInstance(dto, coerceToDeclaredTypes(dto, raw), options.transformOptions) as T;
+  const validatorOptions = { forbidUnknownValues: false, ...options.validatorOptions };
+  if (validatesSynchronously(dto)) {
+    return toResult(dto, raw, value, validateSync(value, validatorOptions), locPrefix, options);
+  }
+  return validate(value, validatorOptions).then(failures => toResult(dto, raw, value, failures, locPrefix, options));
+}
+
+function toResult<T extends object>(
+  dto: Type<T>,
+  raw: Raw,
+  value: T,
+  failures: ValidationError[],
+  locPrefix: readonly (string | number)[],
+  options: DtoValidationOptions,
+): DtoValidationResult<T> {
+  const errors =
+    failures.length === 0
+      ? []
+      : toErrorItems(
+          failures,
+          locPrefix,
+          key => sentValue(dto, key, raw[key]),
+          key => raw[key] !== undefined,
+        );
   if (options.validatorOptions?.forbidNonWhitelisted) {
     for (const key of Object.keys(raw)) {
       if (PROTOTYPE_KEYS.has(key)) {

@@ -42,15 +42,9 @@ export function parseCookies(header: string | undefined): Record<string, string>
   }
 }
 
+/** With no prototype there is no `__proto__` setter: assigning any key makes a plain own property. */
 function copyToNullProto<T extends object>(source: T): T {
-  const copy = Object.create(null) as T;
-  for (const key of Object.keys(source)) {
-    Object.defineProperty(copy, key, {
-      value: (source as Record<string, unknown>)[key],
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return copy;
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(source)) copy[key] = (source as Record<string, unknown>)[key];
+  return copy as T;
 }
