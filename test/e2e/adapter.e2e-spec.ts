@@ -9,7 +9,16 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
-import { IsArray, IsInt, IsOptional, IsString, Matches } from 'class-validator';
+import {
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -124,6 +133,28 @@ class ThrowingGateway {
   }
 }
 
+@ValidatorConstraint({ name: 'knownToken', async: true })
+class KnownToken implements ValidatorConstraintInterface {
+  async validate(value: unknown) {
+    await new Promise(resolve => setTimeout(resolve, 5));
+    return value === 'known';
+  }
+}
+class AsyncHeaders {
+  @Validate(KnownToken) 'x-token'!: string;
+}
+
+/** An async constraint takes the handshake off the synchronous path; it must still hold. */
+@WebSocketGateway({ path: '/async-dto' })
+@WsHandshake({ headers: AsyncHeaders, query: ItemQuery })
+@UseFilters(WebSocketExceptionFilter)
+class AsyncDtoGateway {
+  handleConnection(client: WebSocket) {
+    const { headers, query } = getHandshake<object, ItemQuery, AsyncHeaders>(client);
+    client.send(JSON.stringify({ event: 'welcome', data: { token: headers['x-token'], q: query.q } }));
+  }
+}
+
 /** A stock-style gateway: no filters, no DTOs. Must behave as on WsAdapter. */
 @WebSocketGateway({ path: '/plain' })
 class PlainGateway {
@@ -149,7 +180,7 @@ class SecondEchoGateway {
   }
 }
 
-const providers = [ItemsGateway, GuardedGateway, ThrowingGateway, PlainGateway, SecondEchoGateway, TokenGuard, RecordingFilter];
+const providers = [AsyncDtoGateway, ItemsGateway, GuardedGateway, ThrowingGateway, PlainGateway, SecondEchoGateway, TokenGuard, RecordingFilter];
 const validItem = {
   query: { q: '3' },
   headers: { 'X-Token': 'tok' },
@@ -227,6 +258,18 @@ describe('ValidatingWsAdapter', () => {
       } finally {
         await httpApp.close();
       }
+    });
+
+    it('runs async constraints before admitting, and reports every source', async () => {
+      const ws = connectWs(app, '/async-dto?q=4', { headers: { 'x-token': 'known' } });
+      expect(await ws.receive()).toEqual({ event: 'welcome', data: { token: 'known', q: 4 } });
+      await ws.close();
+      const outcome = await connectWs(app, '/async-dto?q=x', { headers: { 'x-token': 'stranger' } }).outcome;
+      expect(outcome).toMatchObject({ kind: 'closed', code: 1008 });
+      expect((reasonJson(outcome) as { type: string; loc: string[] }[]).map(item => [item.type, item.loc])).toEqual([
+        ['isInt', ['query', 'q']],
+        ['knownToken', ['header', 'x-token']],
+      ]);
     });
 
     it('answers a validation failure with HTTP 400 and every error in http mode', async () => {
