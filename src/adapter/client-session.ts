@@ -135,5 +135,5 @@ export function getClientSession(client: unknown): ClientSession | undefined {
 }
 
 export function attachClientSession(client: WebSocket, session: ClientSession): void {
-  Object.defineProperty(client, kClientSession, { value: session, configurable: true, enumerable: false });
+  (client as WithSession)[kClientSession] = session;
 }

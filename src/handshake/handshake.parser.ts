@@ -3,8 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { RawHandshake } from './handshake-data.interface.js';
 
 /**
- * Pure parsing of what a client sent: query, headers and cookies into objects with a
- * null prototype, so that `__proto__`, `constructor` or `prototype` are plain data keys.
+ * Pure parsing of what a client sent, into objects with no `Object.prototype` in their
+ * chain, so that `__proto__`, `constructor` or `prototype` are plain data keys. path-to-regexp,
+ * Node (headers) and `cookie` build theirs that way already; the query is built here.
  */
 export function parseHandshake(
   request: IncomingMessage,
@@ -12,9 +13,10 @@ export function parseHandshake(
   params: Record<string, string | string[]>,
 ): RawHandshake {
   return {
-    params: copyToNullProto(params),
+    params,
     query: parseQuery(search),
-    headers: copyToNullProto(request.headers),
+    // Node builds `headers` on a prototype-less object already: no copy needed.
+    headers: request.headers,
     cookies: parseCookies(request.headers.cookie),
   };
 }
@@ -36,15 +38,8 @@ export function parseQuery(search: string): Record<string, string[]> {
 export function parseCookies(header: string | undefined): Record<string, string> {
   if (!header) return Object.create(null);
   try {
-    return copyToNullProto(parseCookieHeader(header) as Record<string, string>);
+    return parseCookieHeader(header) as Record<string, string>;
   } catch {
     return Object.create(null);
   }
-}
-
-/** With no prototype there is no `__proto__` setter: assigning any key makes a plain own property. */
-function copyToNullProto<T extends object>(source: T): T {
-  const copy = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(source)) copy[key] = (source as Record<string, unknown>)[key];
-  return copy as T;
 }
