@@ -1,11 +1,11 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform, type Type } from '@nestjs/common';
 import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
 import { validate, type ValidatorOptions } from 'class-validator';
-import { MISSING_FIELD_MESSAGE } from '../exceptions/messages.constant.js';
+import { BODY_NOT_OBJECT_MESSAGE, MISSING_FIELD_MESSAGE } from '../exceptions/messages.constant.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { toErrorItems } from '../handshake/validation-error.mapper.js';
 import type { WsValidationErrorItem } from '../interfaces/ws-validation-error-item.interface.js';
-import { BODY_NOT_OBJECT_MESSAGE } from './messages.js';
+
 import { stripPrototypeKeys } from './strip-prototype-keys.js';
 
 /**
