@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
 import { kWrapped } from '../ws-errors.constants.js';
 import { getClientSession } from './client-session.js';
-import { isThenable } from './message.dispatcher.js';
+import { isThenable } from '../utils/is-thenable.util.js';
 
 type Hook = ((this: unknown, client: WebSocket, ...rest: unknown[]) => unknown) & { [kWrapped]?: true };
 

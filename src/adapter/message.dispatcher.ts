@@ -10,8 +10,9 @@ import {
   UNKNOWN_EVENT_REASON,
   UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
-import { errorDetail } from '../filters/error-detail.js';
+import { errorDetail } from '../utils/error-detail.util.js';
 import { ReadyState } from '../ws-errors.constants.js';
+import { isThenable } from '../utils/is-thenable.util.js';
 import type { ClientSession } from './client-session.js';
 
 type ParsedMessage = { event: string; data: unknown } | void;
@@ -99,7 +100,4 @@ export function createMessageDispatcher(
   };
 }
 
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 

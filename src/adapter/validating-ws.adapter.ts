@@ -23,7 +23,7 @@ import {
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { runFilterSafely, selectFilter, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
 import { WebSocketExceptionFilter } from '../filters/websocket-exception.filter.js';
-import { errorDetail, isInstance } from '../filters/error-detail.js';
+import { errorDetail, isInstance } from '../utils/error-detail.util.js';
 import { parseHandshake } from '../handshake/handshake.parser.js';
 import type { HandshakeData } from '../handshake/handshake-data.interface.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
@@ -34,7 +34,8 @@ import { discoverGateways, gatewayPattern, type DiscoveredGateway } from './gate
 import { gatewayFilters, prepareMessageFilters, type EnhancerResolver } from './gateway-filters.js';
 import { checksSynchronously, handshakeGuards, rawView, runGuards, validateHandshake } from './handshake.checks.js';
 import { wrapLifecycleHooks } from './lifecycle-hooks.js';
-import { createMessageDispatcher, isThenable, type DispatchOptions } from './message.dispatcher.js';
+import { createMessageDispatcher, type DispatchOptions } from './message.dispatcher.js';
+import { isThenable } from '../utils/is-thenable.util.js';
 import { httpStatusForCloseCode, refusalBody, refuseUpgrade } from './http-rejection.js';
 import { isOriginAllowed } from './origin.check.js';
 import { PendingWsClient } from './pending-client.js';

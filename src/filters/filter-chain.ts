@@ -5,9 +5,10 @@ import { closeWebSocket } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import { kWrapped } from '../ws-errors.constants.js';
+import { isThenable } from '../utils/is-thenable.util.js';
 import { getEndpointContext } from '../context/endpoint-context.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
-import { errorDetail, isInstance } from './error-detail.js';
+import { errorDetail, isInstance } from '../utils/error-detail.util.js';
 
 /** A filter instance and the exception types its `@Catch()` names (none: all). */
 export interface CandidateFilter {
@@ -111,6 +112,3 @@ function filterName(filter: ExceptionFilter): string {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
-}

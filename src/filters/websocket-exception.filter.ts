@@ -7,7 +7,7 @@ import type { EndpointContext } from '../context/endpoint-context.interface.js';
 import { getEndpointContext } from '../context/endpoint-context.js';
 import { HTTP_EXCEPTION_WARNING, INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
-import { errorDetail, isInstance } from './error-detail.js';
+import { errorDetail, isInstance } from '../utils/error-detail.util.js';
 import { WebSocketException } from '../exceptions/websocket.exception.js';
 
 /** The close frame an exception becomes. */
