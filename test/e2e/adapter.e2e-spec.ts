@@ -1,6 +1,7 @@
 import {
   Catch,
   Injectable,
+  Module,
   UseFilters,
   UseGuards,
   type ArgumentsHost,
@@ -22,6 +23,7 @@ import {
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -30,6 +32,7 @@ import {
   HandshakeParams,
   HandshakeQuery,
   PendingWsClient,
+  ValidatingWsAdapter,
   WebSocketException,
   WebSocketExceptionFilter,
   WsHandshake,
@@ -461,6 +464,27 @@ describe('ValidatingWsAdapter', () => {
         expect(await ws.outcome).toMatchObject({ kind: 'closed', code: 1003, reason: 'Unknown event' });
       } finally {
         await strictApp.close();
+      }
+    });
+
+    it('honours setMessageParser() called after clients have connected', async () => {
+      @Module({ providers: [PlainGateway] })
+      class ParserModule {}
+      const parserApp = await NestFactory.create(ParserModule, { logger: false });
+      const adapter = new ValidatingWsAdapter(parserApp);
+      parserApp.useWebSocketAdapter(adapter);
+      await parserApp.listen(0, '127.0.0.1');
+      try {
+        const ws = connectWs(parserApp, '/plain');
+        await ws.opened;
+        ws.send('echo', 'json');
+        expect(await ws.receive()).toEqual({ event: 'echo', data: 'json' });
+        adapter.setMessageParser(data => ({ event: 'echo', data: `late:${data.toString()}` }));
+        ws.sendRaw('plain text');
+        expect(await ws.receive()).toEqual({ event: 'echo', data: 'late:plain text' });
+        await ws.close();
+      } finally {
+        await parserApp.close();
       }
     });
 
