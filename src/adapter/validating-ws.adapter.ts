@@ -69,6 +69,11 @@ export class ValidatingWsAdapter extends WsAdapter {
       this.#app = appOrHttpServer as INestApplicationContext;
       // Before Nest binds message handlers (at init), so that their filters are ready.
       this.#prepare();
+    } else {
+      this.logger.warn(
+        'ValidatingWsAdapter was given no Nest application: it routes and closes, but handshake DTOs, guards, ' +
+          "filters and hook wrapping need the app's gateways. Use new ValidatingWsAdapter(app).",
+      );
     }
   }
 
