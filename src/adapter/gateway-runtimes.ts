@@ -4,10 +4,8 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import type { EndpointPhase } from '../context/endpoint-context.interface.js';
 import { attachEndpointContext } from '../context/endpoint-context.js';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
-import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { runFilterSafely, selectFilter, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
 import { WebSocketExceptionFilter } from '../filters/websocket-exception.filter.js';
-import { isInstance } from '../utils/error-detail.util.js';
 import type { AdapterSettings } from './adapter-settings.js';
 import { discoverGateways, type DiscoveredGateway } from './gateway-discovery.js';
 import { gatewayFilters, prepareMessageFilters, type EnhancerResolver } from './gateway-filters.js';
@@ -72,10 +70,9 @@ export class GatewayRuntimes {
   handleError(descriptor: GatewayDescriptor, phase: EndpointPhase, error: unknown, args: unknown[]): Promise<void> | undefined {
     const runtime = this.#runtimes.get(descriptor);
     const candidates = (phase === 'disconnect' ? runtime?.disconnectFilters : runtime?.connectionFilters) ?? [DEFAULT_FILTER];
-    const exception =
-      isInstance(error, WebSocketRequestValidationError) && !error.endpointCtx ? error.withEndpoint(descriptor.endpoint(phase)) : error;
-    const chosen = selectFilter(candidates, exception) ?? DEFAULT_FILTER;
-    return runFilterSafely(chosen.filter, exception, this.host(descriptor, phase, args));
+    const chosen = selectFilter(candidates, error) ?? DEFAULT_FILTER;
+    // The host names the endpoint; runFilterSafely hands it to a validation error that lacks one.
+    return runFilterSafely(chosen.filter, error, this.host(descriptor, phase, args));
   }
 
   /** A `ws` execution context naming the gateway, the method and the endpoint. */
