@@ -13,7 +13,7 @@ import type { HandshakeData, RawHandshake } from '../handshake/handshake-data.in
 import { parseHandshake } from '../handshake/handshake.parser.js';
 import { errorDetail, isInstance } from '../utils/error-detail.util.js';
 import { isThenable } from '../utils/is-thenable.util.js';
-import { ERROR_EVENT, ReadyState } from '../ws-errors.constants.js';
+import { CLOSE_EVENT, CONNECTION_EVENT, ERROR_EVENT, ReadyState } from '../ws-errors.constants.js';
 import type { AdapterSettings } from './adapter-settings.js';
 import { attachClientSession, ClientSession } from './client-session.js';
 import { DEFAULT_FILTER, type GatewayRuntimes } from './gateway-runtimes.js';
@@ -181,7 +181,7 @@ export class HandshakeAdmission {
     } as WsModule.ServerOptions);
     this.#refusalServer.handleUpgrade(request, socket, head, client => {
       this.#refused.add(client);
-      client.once('close', () => this.#refused.delete(client));
+      client.once(CLOSE_EVENT, () => this.#refused.delete(client));
       client.on(ERROR_EVENT, () => client.terminate());
       for (const message of pending.sent) client.send(message as string);
       closeWebSocket(client, decision.code, decision.reason, this.settings.reason);
@@ -193,7 +193,7 @@ export class HandshakeAdmission {
     setClientState(client, state);
     const session = new ClientSession(client, this.settings);
     attachClientSession(client, session);
-    route.server.emit('connection', client, request);
+    route.server.emit(CONNECTION_EVENT, client, request);
     const outcomes = session.outcomes.splice(0);
     const failed = outcomes.find(outcome => outcome.failed);
     if (failed) {

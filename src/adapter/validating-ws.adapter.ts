@@ -14,7 +14,7 @@ import {
 } from '../exceptions/messages.constant.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
 import { errorDetail } from '../utils/error-detail.util.js';
-import { ERROR_EVENT } from '../ws-errors.constants.js';
+import { CONNECTION_EVENT, ERROR_EVENT } from '../ws-errors.constants.js';
 import { resolveSettings, type AdapterSettings } from './adapter-settings.js';
 import { getClientSession } from './client-session.js';
 import { gatewayPattern } from './gateway-discovery.js';
@@ -126,7 +126,7 @@ export class ValidatingWsAdapter extends WsAdapter {
   override bindErrorHandler(server: any): any {
     // A client's protocol error (bad UTF-8, oversized frame) is the client's fault and ws
     // already closes with the right code: not worth an error line per client.
-    server.on('connection', (ws: WebSocket) => ws.on(ERROR_EVENT, (err: Error) => this.logger.debug?.(err.message)));
+    server.on(CONNECTION_EVENT, (ws: WebSocket) => ws.on(ERROR_EVENT, (err: Error) => this.logger.debug?.(err.message)));
     server.on(ERROR_EVENT, (err: Error) => this.logger.error(err));
     return server;
   }

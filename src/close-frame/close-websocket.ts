@@ -1,3 +1,4 @@
+import { ReadyState } from '../ws-errors.constants.js';
 import { assertSendableCloseCode } from './close-code.validation.js';
 import { encodeCloseReason, type CloseReasonOptions } from './close-reason.encoder.js';
 
@@ -13,9 +14,6 @@ export interface ClosableWebSocket {
   terminate?(): void;
 }
 
-// ws' readyState values (also the WHATWG ones).
-const CONNECTING = 0;
-const OPEN = 1;
 
 /**
  * Closes `client` with `code` and `reason` under the rules of RFC 6455: the code
@@ -36,7 +34,7 @@ export function closeWebSocket(
 ): boolean {
   assertSendableCloseCode(code);
   const text = encodeCloseReason(reason, options);
-  if (client.readyState !== CONNECTING && client.readyState !== OPEN) return false;
+  if (client.readyState !== ReadyState.CONNECTING && client.readyState !== ReadyState.OPEN) return false;
   try {
     client.close(code, text);
     return true;
