@@ -73,11 +73,7 @@ export function validateHandshake(
   SOURCES.forEach(([key, source], index) => {
     const dto = spec[key];
     if (!dto) return;
-    // Clients send headers and cookies the app never declared (browsers, proxies): strip, never refuse.
-    const sourceOptions =
-      key === 'headers' || key === 'cookies'
-        ? { ...options, validatorOptions: { ...options.validatorOptions, forbidNonWhitelisted: false } }
-        : options;
+    const sourceOptions = key === 'headers' || key === 'cookies' ? lenient(options) : options;
     const take = (result: DtoValidationResult<object>) => {
       if (result.errors.length > 0) found[index] = result.errors;
       else (into as unknown as Record<string, unknown>)[key] = result.value;
@@ -92,6 +88,21 @@ export function validateHandshake(
   };
   if (waiting.length > 0) return Promise.all(waiting).then(conclude);
   conclude();
+}
+
+const lenientOptions = new WeakMap<DtoValidationOptions, DtoValidationOptions>();
+
+/**
+ * Clients send headers and cookies the app never declared (browsers, proxies): strip them,
+ * never refuse. Derived once per options object, not per handshake.
+ */
+function lenient(options: DtoValidationOptions): DtoValidationOptions {
+  let derived = lenientOptions.get(options);
+  if (!derived) {
+    derived = { ...options, validatorOptions: { ...options.validatorOptions, forbidNonWhitelisted: false } };
+    lenientOptions.set(options, derived);
+  }
+  return derived;
 }
 
 /** A refusal is expected control flow: its stack trace would cost more than the check and say nothing. */

@@ -31,11 +31,28 @@ export function validateDto<T extends object>(
   options: DtoValidationOptions = {},
 ): DtoValidationResult<T> | Promise<DtoValidationResult<T>> {
   const value = plainToInstance(dto, coerceToDeclaredTypes(dto, raw), options.transformOptions) as T;
-  const validatorOptions = { forbidUnknownValues: false, ...options.validatorOptions };
+  const validatorOptions = withDefaults(options.validatorOptions);
   if (validatesSynchronously(dto)) {
     return toResult(dto, raw, value, validateSync(value, validatorOptions), locPrefix, options);
   }
   return validate(value, validatorOptions).then(failures => toResult(dto, raw, value, failures, locPrefix, options));
+}
+
+const NO_OPTIONS: ValidatorOptions = { forbidUnknownValues: false };
+const withDefaultsCache = new WeakMap<ValidatorOptions, ValidatorOptions>();
+
+/**
+ * Handshake DTOs are plain classes, never unknown objects: `forbidUnknownValues` off unless
+ * asked for. Derived once per options object, not per handshake.
+ */
+function withDefaults(options: ValidatorOptions | undefined): ValidatorOptions {
+  if (!options) return NO_OPTIONS;
+  let derived = withDefaultsCache.get(options);
+  if (!derived) {
+    derived = { forbidUnknownValues: false, ...options };
+    withDefaultsCache.set(options, derived);
+  }
+  return derived;
 }
 
 function toResult<T extends object>(
