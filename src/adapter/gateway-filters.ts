@@ -3,9 +3,9 @@ import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants.js';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
 import { guardFilterInstance, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
 import { GATEWAY_FALLBACK_FILTER, GatewayFallbackFilter } from '../filters/gateway-fallback.filter.js';
+import { resolveEnhancers, type EnhancerResolver } from './enhancer-resolver.js';
 
 type FilterRef = Type<ExceptionFilter> | ExceptionFilter;
-export type EnhancerResolver = (type: Type) => unknown;
 
 /**
  * The filters Nest would apply to `method` of the gateway, most preferred first:
@@ -15,12 +15,8 @@ export type EnhancerResolver = (type: Type) => unknown;
 export function gatewayFilters(descriptor: GatewayDescriptor, method: Function | undefined, resolve: EnhancerResolver): CandidateFilter[] {
   const classRefs = (Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, descriptor.gateway) as FilterRef[] | undefined) ?? [];
   const methodRefs = method ? ((Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, method) as FilterRef[] | undefined) ?? []) : [];
-  return [...classRefs, ...methodRefs]
-    .reverse()
-    .filter(ref => ref !== GATEWAY_FALLBACK_FILTER)
-    .map(ref => toInstance(ref, resolve))
-    .filter((filter): filter is ExceptionFilter => !!filter && typeof filter.catch === 'function')
-    .map(toCandidate);
+  const refs = [...classRefs, ...methodRefs].reverse().filter(ref => ref !== GATEWAY_FALLBACK_FILTER);
+  return resolveEnhancers(refs, resolve, 'catch').map(toCandidate);
 }
 
 /**
@@ -39,8 +35,4 @@ export function prepareMessageFilters(descriptor: GatewayDescriptor, resolve: En
   for (const method of [undefined, ...methods]) {
     for (const { filter } of gatewayFilters(descriptor, method, resolve)) guardFilterInstance(filter);
   }
-}
-
-function toInstance(ref: FilterRef, resolve: EnhancerResolver): ExceptionFilter | undefined {
-  return typeof ref === 'function' ? (resolve(ref) as ExceptionFilter | undefined) : ref;
 }

@@ -1,4 +1,4 @@
-import type { CanActivate, Type } from '@nestjs/common';
+import type { CanActivate } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { EndpointPhase } from '../context/endpoint-context.interface.js';
@@ -7,8 +7,9 @@ import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
 import { runFilterSafely, selectFilter, toCandidate, type CandidateFilter } from '../filters/filter-chain.js';
 import { WebSocketExceptionFilter } from '../filters/websocket-exception.filter.js';
 import type { AdapterSettings } from './adapter-settings.js';
-import { discoverGateways, type DiscoveredGateway } from './gateway-discovery.js';
-import { gatewayFilters, prepareMessageFilters, type EnhancerResolver } from './gateway-filters.js';
+import { discoverGateways } from './gateway-discovery.js';
+import { enhancerResolver } from './enhancer-resolver.js';
+import { gatewayFilters, prepareMessageFilters } from './gateway-filters.js';
 import { checksSynchronously, handshakeGuards } from './handshake.checks.js';
 import { wrapLifecycleHooks } from './lifecycle-hooks.js';
 
@@ -82,21 +83,4 @@ export class GatewayRuntimes {
     host.setType('ws');
     return attachEndpointContext(host, context);
   }
-}
-
-/**
- * Enhancer classes resolve to the instance Nest made for the gateway's module, else to one
- * any module holds (never `app.get()`: a miss there exits the process under `abortOnError`),
- * else to a new instance, as Nest does for an enhancer with no dependencies.
- */
-function enhancerResolver(found: DiscoveredGateway, modules: ModulesContainer): EnhancerResolver {
-  return (type: Type) => {
-    const own = found.injectables.get(type)?.instance;
-    if (own) return own;
-    for (const moduleRef of modules.values()) {
-      const instance = moduleRef.injectables.get(type)?.instance ?? moduleRef.providers.get(type)?.instance;
-      if (instance) return instance;
-    }
-    return new type();
-  };
 }

@@ -10,7 +10,7 @@ import { WebSocketException } from '../exceptions/websocket.exception.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { FORBIDDEN_REASON } from '../exceptions/messages.constant.js';
 import { WsStatus } from '../close-frame/ws-status.js';
-import type { EnhancerResolver } from './gateway-filters.js';
+import { resolveEnhancers, type EnhancerResolver } from './enhancer-resolver.js';
 
 const SOURCES = [
   ['params', 'path'],
@@ -21,10 +21,8 @@ const SOURCES = [
 
 /** The gateway's class-level guards, as instances. */
 export function handshakeGuards(descriptor: GatewayDescriptor, resolve: EnhancerResolver): CanActivate[] {
-  const refs = (Reflect.getMetadata(GUARDS_METADATA, descriptor.gateway) as (Type<CanActivate> | CanActivate)[] | undefined) ?? [];
-  return refs
-    .map(ref => (typeof ref === 'function' ? (resolve(ref) as CanActivate | undefined) : ref))
-    .filter((guard): guard is CanActivate => !!guard && typeof guard.canActivate === 'function');
+  const refs = Reflect.getMetadata(GUARDS_METADATA, descriptor.gateway) as (Type<CanActivate> | CanActivate)[] | undefined;
+  return resolveEnhancers(refs, resolve, 'canActivate');
 }
 
 /** Runs guards in order, as Nest does; one that answers false refuses with 1008 `Forbidden`. */
