@@ -31,7 +31,7 @@ export const DEFAULTS = {
 export function resolveSettings(modules: ModulesContainer | undefined, own: WsErrorsOptions): AdapterSettings {
   const registry = modules && moduleRegistry(modules);
   const options: WsErrorsOptions = { ...registry?.options, ...definedOnly(own) };
-  const globalFilters = [...(registry?.filters ?? []), ...filterInstances(own, registry)].reverse().map(toCandidate);
+  const globalFilters = [...(registry?.filters ?? []), ...filterInstances(own)].reverse().map(toCandidate);
   return {
     reason: options.reason,
     logErrors: options.logErrors ?? true,
@@ -61,11 +61,9 @@ function moduleRegistry(modules: ModulesContainer): WsErrorsRegistry | undefined
   return undefined;
 }
 
-/** Filters given to the adapter itself: instances only (there is no DI to build a class with). */
-function filterInstances(own: WsErrorsOptions, registry: WsErrorsRegistry | undefined) {
-  const given = own.filters ?? [];
-  if (registry && given === registry.options.filters) return [];
-  return given.map(filter => (typeof filter === 'function' ? new (filter as new () => never)() : filter));
+/** Filters given to the adapter itself: there is no DI there, so a class is built with no arguments. */
+function filterInstances(own: WsErrorsOptions) {
+  return (own.filters ?? []).map(filter => (typeof filter === 'function' ? new (filter as new () => never)() : filter));
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {
