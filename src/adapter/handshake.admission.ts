@@ -11,6 +11,7 @@ import { INTERNAL_ERROR_REASON, TRY_AGAIN_LATER_REASON } from '../exceptions/mes
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import type { HandshakeData, RawHandshake } from '../handshake/handshake-data.interface.js';
 import { parseHandshake } from '../handshake/handshake.parser.js';
+import { upgradeRequestInfo } from '../handshake/upgrade-request.js';
 import { errorDetail, isInstance } from '../utils/error-detail.util.js';
 import { isThenable } from '../utils/is-thenable.util.js';
 import { CLOSE_EVENT, CONNECTION_EVENT, ERROR_EVENT, ReadyState } from '../ws-errors.constants.js';
@@ -62,8 +63,8 @@ export class HandshakeAdmission {
   admit(route: Route, params: Record<string, string | string[]>, request: http.IncomingMessage, socket: Duplex, head: Buffer, search: string): void {
     const raw = parseHandshake(request, search, params);
     const handshake: HandshakeData = { ...rawView(raw), rawParams: raw.params, url: request.url ?? '/' };
-    const state: ClientState = { gateways: route.gateways, handshake, settings: this.settings };
-    const pending = new PendingWsClient(request);
+    const state: ClientState = { gateways: route.gateways, handshake, upgrade: upgradeRequestInfo(request), settings: this.settings };
+    const pending = new PendingWsClient();
     setClientState(pending, state);
     const upgrade: Upgrade = { route, request, socket, head, pending, state };
 

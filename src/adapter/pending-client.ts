@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { ReadyState } from '../ws-errors.constants.js';
 
 /** What a filter decided for a client that was never admitted. */
@@ -8,8 +7,8 @@ export interface RejectionDecision {
 }
 
 /**
- * The client a handshake guard or filter sees before the socket exists: it carries the
- * request and the handshake (`getHandshake(client)` works), and records what a filter
+ * The client a handshake guard or filter sees before the socket exists: `getUpgradeRequest(client)`
+ * and `getHandshake(client)` work on it as on the socket, and it records what a filter
  * does with it. `close(code, reason)` becomes the close frame (or HTTP status) the real
  * client gets; `send()` calls are replayed before that close frame when the upgrade is
  * completed, and dropped when it is refused with an HTTP status.
@@ -19,8 +18,6 @@ export class PendingWsClient {
   readonly readyState = ReadyState.CONNECTING;
   #decision?: RejectionDecision;
   readonly #sent: unknown[] = [];
-
-  constructor(readonly request: IncomingMessage) {}
 
   get decision(): RejectionDecision | undefined {
     return this.#decision;

@@ -1,6 +1,7 @@
 import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
 import type { CandidateFilter } from '../filters/filter-chain.js';
 import type { HandshakeData } from '../handshake/handshake-data.interface.js';
+import type { UpgradeRequestInfo } from '../handshake/upgrade-request.js';
 import { kClientState } from '../ws-errors.constants.js';
 import type { GatewayDescriptor } from './gateway-descriptor.js';
 
@@ -9,6 +10,8 @@ export interface ClientState {
   /** The gateways of the server that accepted the client (one, unless two share a path). */
   readonly gateways: readonly GatewayDescriptor[];
   handshake: HandshakeData;
+  /** The upgrade request's headers, URL and peer address, for `getUpgradeRequest(client)`. */
+  readonly upgrade: UpgradeRequestInfo;
   /** The adapter's settings, for filters that have no DI (e.g. `new WebSocketExceptionFilter()`). */
   readonly settings: ClientSettingsView;
 }
