@@ -10,6 +10,7 @@ export { WsHandshake, type WsHandshakeSpec } from './decorators/ws-handshake.dec
 export { HandshakeParams, HandshakeQuery, HandshakeHeaders, HandshakeCookies } from './decorators/handshake-params.decorators.js';
 export { getHandshake } from './handshake/client-handshake.js';
 export { getUpgradeRequest, type UpgradeRequestInfo } from './handshake/upgrade-request.js';
+export type { TrustProxy } from './handshake/client-address.js';
 export type { HandshakeData } from './handshake/handshake-data.interface.js';
 export { ValidatingWsAdapter, type ValidatingWsAdapterOptions, type WsMessageParser } from './adapter/validating-ws.adapter.js';
 export { PendingWsClient } from './adapter/pending-client.js';

@@ -1,6 +1,7 @@
 import type { ModulesContainer } from '@nestjs/core';
 import type { ClientSettingsView } from '../context/client-state.js';
 import { toCandidate } from '../filters/filter-chain.js';
+import { compileTrustProxy, type TrustProxyPredicate } from '../handshake/client-address.js';
 import type { DtoValidationOptions } from '../handshake/dto.validator.js';
 import type { AllowedOrigins, WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
 import { WsErrorsRegistry } from '../ws-errors.registry.js';
@@ -17,6 +18,8 @@ export interface AdapterSettings extends ClientSettingsView {
   readonly allowedOrigins: AllowedOrigins | undefined;
   readonly invalidMessage: 'ignore' | 'close';
   readonly unknownEvent: 'ignore' | 'close';
+  /** `trustProxy` compiled; `undefined` when no proxy is trusted. */
+  readonly trustProxy: TrustProxyPredicate | undefined;
 }
 
 export const DEFAULTS = {
@@ -46,6 +49,7 @@ export function resolveSettings(modules: ModulesContainer | undefined, own: WsEr
     allowedOrigins: options.allowedOrigins,
     invalidMessage: options.invalidMessage ?? 'ignore',
     unknownEvent: options.unknownEvent ?? 'ignore',
+    trustProxy: compileTrustProxy(options.trustProxy),
   };
 }
 

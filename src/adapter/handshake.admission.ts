@@ -10,6 +10,7 @@ import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
 import { INTERNAL_ERROR_REASON, TRY_AGAIN_LATER_REASON } from '../exceptions/messages.constant.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import type { HandshakeData, RawHandshake } from '../handshake/handshake-data.interface.js';
+import { clientAddress } from '../handshake/client-address.js';
 import { parseHandshake } from '../handshake/handshake.parser.js';
 import { upgradeRequestInfo } from '../handshake/upgrade-request.js';
 import { errorDetail, isInstance } from '../utils/error-detail.util.js';
@@ -63,7 +64,7 @@ export class HandshakeAdmission {
   admit(route: Route, params: Record<string, string | string[]>, request: http.IncomingMessage, socket: Duplex, head: Buffer, search: string): void {
     const raw = parseHandshake(request, search, params);
     const handshake: HandshakeData = { ...rawView(raw), rawParams: raw.params, url: request.url ?? '/' };
-    const state: ClientState = { gateways: route.gateways, handshake, upgrade: upgradeRequestInfo(request), settings: this.settings };
+    const state: ClientState = { gateways: route.gateways, handshake, upgrade: upgradeRequestInfo(request, clientAddress(request, this.settings.trustProxy)), settings: this.settings };
     const pending = new PendingWsClient();
     setClientState(pending, state);
     const upgrade: Upgrade = { route, request, socket, head, pending, state };

@@ -19,6 +19,9 @@ export const HTTP_EXCEPTION_WARNING = (name: string) =>
   `${name} thrown in a WebSocket gateway closes the socket with 1011; ` +
   'throw WebSocketException(code, reason) to choose the close code.';
 
+/** Thrown at startup for a `trustProxy` hop count that is not a whole number ≥ 0. */
+export const TRUST_PROXY_INVALID_HOPS = (value: number) => `trustProxy: a hop count must be an integer >= 0, got ${value}`;
+
 
 /** The item `WsValidationPipe` reports for a body that is not an object where a DTO is declared. */
 export const BODY_NOT_OBJECT_MESSAGE = (loc: readonly (string | number)[]) => `${loc.join('.')} must be an object`;

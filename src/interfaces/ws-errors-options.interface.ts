@@ -3,6 +3,7 @@ import type { ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
 import type { IncomingMessage } from 'node:http';
 import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
+import type { TrustProxy } from '../handshake/client-address.js';
 
 /** A filter given to `WsErrorsModule.forRoot({ filters })`: a class (resolved with DI) or an instance. */
 export type WsErrorsFilter = Type<ExceptionFilter> | ExceptionFilter;
@@ -57,4 +58,11 @@ export interface WsErrorsOptions {
    * the default) or `'close'` (1003 `Unknown event`).
    */
   unknownEvent?: 'ignore' | 'close';
+  /**
+   * Which proxies' `X-Forwarded-For` to believe, in the style of Express's `trust proxy`
+   * (`true`, a hop count, addresses/CIDRs/`'loopback'`/`'uniquelocal'`, or a predicate).
+   * The resolved client is `getUpgradeRequest(client).remoteAddress`. Default `false`: the TCP
+   * peer, and the header is never believed.
+   */
+  trustProxy?: TrustProxy;
 }
