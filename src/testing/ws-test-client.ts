@@ -16,6 +16,8 @@ export interface WsConnectOptions {
   protocols?: string | string[];
   /** Milliseconds before `outcome` gives up; 5 000 by default. */
   timeout?: number;
+  /** The local address to connect from, e.g. `127.0.0.3`: another client on the same loopback. */
+  localAddress?: string;
 }
 
 /** How a connection ended: a close frame, a refused upgrade, or a drop with neither. */
@@ -138,6 +140,7 @@ export function connectWs(target: INestApplication | string, path: string, optio
   const socket = new Client(url.href.replace(/^http/, 'ws'), options.protocols, {
     headers,
     ...(options.origin ? { origin: options.origin } : {}),
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   return new WsTestConnection(socket, options.timeout ?? 5_000);
 }
