@@ -1,0 +1,225 @@
+import cluster, { type Worker } from 'node:cluster';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWs, type WsOutcome } from '../../../src/testing/index.js';
+import type { FromWorker, ToWorker } from '../../fixtures/cluster/worker.js';
+import { compileFixture, type CompiledFixture } from '../../fixtures/compile-fixture.js';
+import { startNginx, type NginxProxy } from '../../fixtures/nginx.js';
+
+/**
+ * Two `node:cluster` workers serve the same app on the port they share, behind nginx. One of
+ * them shuts down gracefully (`app.close()`) while its clients are sending: they must hear a
+ * close code that says "come back" (1001 or 1012), reconnect through nginx to the other
+ * worker and resend what was not acknowledged, and across both workers every message must
+ * have been handled exactly once.
+ *
+ * The protocol that makes "exactly once" checkable: a client numbers its messages and keeps
+ * each until its ack arrives; on a close it resends the unacknowledged ones elsewhere. A
+ * message is handled twice only if a worker handled it but its ack never left, i.e. the
+ * worker went on handling messages after it had started closing the socket.
+ */
+
+const CLIENTS = 6;
+const MESSAGES = 60;
+/** Messages a client may have in flight. */
+const WINDOW = 8;
+/** Acks each client collects before the shutdown starts. */
+const BEFORE_SHUTDOWN = 20;
+const RECONNECT_CODES = [1001, 1012];
+
+class Gate {
+  readonly #opened: Promise<void>;
+  open!: () => void;
+  constructor() {
+    this.#opened = new Promise(resolve => (this.open = resolve));
+  }
+  get opened(): Promise<void> {
+    return this.#opened;
+  }
+}
+
+/** A client that numbers its messages, keeps each until acknowledged, and reconnects. */
+class JobClient {
+  readonly ids: number[];
+  readonly ackedBy = new Map<number, string>();
+  readonly duplicateAcks: number[] = [];
+  /** The worker of each connection, in order. */
+  readonly workers: string[] = [];
+  /** How each connection that the server ended, ended. */
+  readonly serverCloses: WsOutcome[] = [];
+  refusedUpgrades = 0;
+  #halfway?: () => void;
+  readonly halfway = new Promise<void>(resolve => (this.#halfway = resolve));
+
+  constructor(
+    readonly index: number,
+    private readonly url: string,
+  ) {
+    this.ids = Array.from({ length: MESSAGES }, (_, seq) => index * 1000 + seq);
+  }
+
+  async run(gate: Gate): Promise<void> {
+    for (let attempt = 0; this.ackedBy.size < MESSAGES; attempt++) {
+      if (attempt > 20) throw new Error(`client ${this.index}: ${attempt} connections without finishing`);
+      const ws = connectWs(this.url, '/jobs', { timeout: 10_000 });
+      try {
+        await ws.opened;
+      } catch {
+        // Refused while a worker shuts down: that is what "refused cleanly" looks like; go again.
+        this.refusedUpgrades++;
+        await ws.outcome;
+        continue;
+      }
+      const hello = (await ws.receive()) as { data: { worker: string } };
+      this.workers.push(hello.data.worker);
+      const pending = this.ids.filter(id => !this.ackedBy.has(id));
+      let sent = 0;
+      const sendNext = () => {
+        if (sent < pending.length) ws.send('job', { id: pending[sent++] });
+      };
+      for (let i = 0; i < WINDOW; i++) sendNext();
+      let ended = false;
+      while (this.ackedBy.size < MESSAGES && !ended) {
+        let message: { event: string; data: { id: number; worker: string } };
+        try {
+          message = (await ws.receive(5_000)) as typeof message;
+        } catch {
+          ended = true;
+          break;
+        }
+        if (message.event !== 'ack') continue;
+        if (this.ackedBy.has(message.data.id)) this.duplicateAcks.push(message.data.id);
+        this.ackedBy.set(message.data.id, message.data.worker);
+        if (this.ackedBy.size === BEFORE_SHUTDOWN && this.workers.length === 1) {
+          // Hold here, everything acknowledged, until every client is halfway; then send a burst.
+          this.#halfway!();
+          await gate.opened;
+          for (let i = 0; i < WINDOW; i++) sendNext();
+        }
+        sendNext();
+      }
+      if (ended) this.serverCloses.push(await ws.outcome);
+      else await ws.close();
+    }
+  }
+}
+
+/** The promise, or a failure that says what was awaited and where every client stands. */
+async function within<T>(promise: Promise<T>, ms: number, what: string, clients: readonly JobClient[]): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const state = clients.map(client => ({
+        client: client.index,
+        workers: client.workers,
+        acked: client.ackedBy.size,
+        serverCloses: client.serverCloses,
+        refusedUpgrades: client.refusedUpgrades,
+      }));
+      reject(new Error(`${what}: not within ${ms} ms\n${JSON.stringify(state, null, 1)}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function onMessage(worker: Worker, type: FromWorker['type']): Promise<FromWorker> {
+  return new Promise(resolve => {
+    const listener = (message: FromWorker) => {
+      if (message.type !== type) return;
+      worker.off('message', listener);
+      resolve(message);
+    };
+    worker.on('message', listener);
+  });
+}
+
+describe('graceful shutdown of one of two cluster workers behind nginx', () => {
+  let compiled: CompiledFixture;
+  let proxy: NginxProxy | undefined;
+  const workers = new Map<string, Worker>();
+
+  beforeAll(async () => {
+    compiled = await compileFixture('test/fixtures/cluster/tsconfig.json');
+    // Round-robin in the primary (this process): connections alternate between the workers.
+    cluster.schedulingPolicy = cluster.SCHED_RR;
+    cluster.setupPrimary({ exec: compiled.path('test/fixtures/cluster/worker.ts'), execArgv: [], silent: false });
+    const ports: number[] = [];
+    for (const name of ['a', 'b']) {
+      const worker = cluster.fork({ WORKER_NAME: name, WORKER_OPTIONS: JSON.stringify({ closeTimeout: 2_000 }) });
+      workers.set(name, worker);
+      const exited = once(worker, 'exit').then(([code]) => {
+        throw new Error(`worker ${name} exited (${code}) before it listened`);
+      });
+      const listening = (await Promise.race([onMessage(worker, 'listening'), exited])) as { port: number };
+      ports.push(listening.port);
+    }
+    expect(ports[0]).toBe(ports[1]);
+    proxy = await startNginx({ upstreamPort: ports[0]! });
+  }, 120_000);
+
+  afterAll(async () => {
+    await proxy?.stop();
+    for (const worker of workers.values()) {
+      if (worker.isDead()) continue;
+      worker.process.kill('SIGKILL');
+      await once(worker, 'exit');
+    }
+    compiled?.remove();
+  });
+
+  it('its clients hear 1001/1012, move to the other worker, and no message is handled twice or lost', async () => {
+    const gate = new Gate();
+    const clients = Array.from({ length: CLIENTS }, (_, index) => new JobClient(index, proxy!.url));
+    const runs = clients.map(client => client.run(gate));
+    const failed = Promise.all(runs).then(() => new Promise<never>(() => undefined));
+    await within(Promise.race([Promise.all(clients.map(client => client.halfway)), failed]), 20_000, 'every client halfway', clients);
+
+    // Round-robin put clients on both workers; a test where 'a' had none would prove nothing.
+    const onA = clients.filter(client => client.workers[0] === 'a');
+    expect(onA.length).toBeGreaterThanOrEqual(2);
+    expect(clients.length - onA.length).toBeGreaterThanOrEqual(2);
+
+    const a = workers.get('a')!;
+    const closed = onMessage(a, 'closed');
+    const exited = once(a, 'exit');
+    a.send({ type: 'shutdown' } satisfies ToWorker);
+    gate.open();
+    await within(Promise.all(runs), 30_000, 'every client done', clients);
+    const { handled: handledByA, resources } = (await within(closed, 10_000, "worker 'a' closed", clients)) as { handled: number[]; resources: string[] };
+    // Nothing of the app's is left in the worker after app.close(): no socket, no timer.
+    expect(resources.filter(resource => resource !== 'PipeWrap')).toEqual([]);
+    await within(exited, 10_000, "worker 'a' exited", clients);
+
+    const b = workers.get('b')!;
+    const report = onMessage(b, 'report');
+    b.send({ type: 'report' } satisfies ToWorker);
+    const handledByB = ((await within(report, 10_000, "worker 'b' reported", clients)) as { handled: number[] }).handled;
+
+    for (const client of onA) {
+      // Exactly one ending from the server, readable, and a reconnect that landed on 'b'.
+      expect(client.serverCloses).toHaveLength(1);
+      expect(client.serverCloses[0]).toMatchObject({ kind: 'closed', wasClean: true });
+      expect(RECONNECT_CODES).toContain((client.serverCloses[0] as { code: number }).code);
+      expect(client.workers.slice(1).every(worker => worker === 'b')).toBe(true);
+      expect(client.workers.length).toBeGreaterThanOrEqual(2);
+    }
+    for (const client of clients) {
+      expect(client.duplicateAcks).toEqual([]);
+      expect(client.ackedBy.size).toBe(MESSAGES);
+      if (!onA.includes(client)) expect(client.serverCloses).toEqual([]);
+    }
+
+    // Server side: every id handled exactly once across both workers.
+    const counts = new Map<number, number>();
+    for (const id of [...handledByA, ...handledByB]) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const expected = clients.flatMap(client => client.ids);
+    expect(expected.filter(id => counts.get(id) !== 1).map(id => [id, counts.get(id) ?? 0])).toEqual([]);
+    expect(counts.size).toBe(expected.length);
+    // 'a' did work before it went: the shutdown happened under load, not after it.
+    expect(handledByA.length).toBeGreaterThanOrEqual(onA.length * BEFORE_SHUTDOWN);
+  }, 60_000);
+});
