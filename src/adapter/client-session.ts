@@ -7,7 +7,7 @@ import {
   TOO_MANY_PENDING_MESSAGES_REASON,
 } from '../exceptions/messages.constant.js';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
-import { CLOSE_EVENT, kClientSession, MESSAGE_EVENT } from '../ws-errors.constants.js';
+import { CLOSE_EVENT, kClientSession, MESSAGE_EVENT, ReadyState } from '../ws-errors.constants.js';
 
 export type MessageDispatcher = (data: RawData, isBinary: boolean) => void;
 
@@ -102,6 +102,10 @@ export class ClientSession {
   };
 
   #dispatch(data: RawData, isBinary: boolean): void {
+    // Once we have sent our close frame (an error, a limit, shutdown) no reply can follow, so a
+    // message that crossed it is not handled: the client, told to go, resends what it saw no
+    // reply to elsewhere, and nothing is handled twice.
+    if (this.client.readyState !== ReadyState.OPEN) return;
     const dispatchers = this.#dispatchers;
     for (let i = 0; i < dispatchers.length; i++) dispatchers[i]!(data, isBinary);
   }
