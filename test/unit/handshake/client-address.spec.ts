@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clientAddress, compileTrustProxy, type TrustProxy } from '../../../src/handshake/client-address.js';
 
@@ -70,5 +71,27 @@ describe('clientAddress(request, compileTrustProxy(trustProxy))', () => {
     expect(() => compileTrustProxy(['loopback', 'nginx.internal'])).toThrow(TypeError);
     expect(() => compileTrustProxy(-1)).toThrow('trustProxy: a hop count must be an integer >= 0, got -1');
     expect(() => compileTrustProxy(1.5)).toThrow(TypeError);
+  });
+});
+
+describe('clientAddress under any X-Forwarded-For', () => {
+  const peer = fc.constantFrom('127.0.0.2', '127.0.0.9', '::ffff:127.0.0.2', '10.1.2.3', '::1');
+  const entry = fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 12 }), fc.constantFrom('127.0.0.2', 'unknown', ' ', ''));
+  const header = fc
+    .tuple(fc.array(entry, { maxLength: 12 }), fc.constantFrom(',', ', ', ' ,'))
+    .map(([entries, separator]) => entries.join(separator));
+
+  it("never throws, believes nothing from a peer it does not trust, and names only the peer or one of the header's entries", () => {
+    const trust = compileTrustProxy(['127.0.0.2']);
+    fc.assert(
+      fc.property(peer, header, (address, forwardedFor) => {
+        const resolved = clientAddress(request(address, forwardedFor), trust);
+        if (address !== '127.0.0.2' && address !== '::ffff:127.0.0.2') expect(resolved).toBe(address);
+        const entries = forwardedFor.split(',').map(item => item.trim());
+        expect(resolved === address || entries.includes(resolved!)).toBe(true);
+        expect(clientAddress(request(address, forwardedFor), undefined)).toBe(address);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
