@@ -6,13 +6,14 @@ export type { WsErrorsOptions, WsErrorsFilter, AllowedOrigins } from './interfac
 export type { EndpointContext, EndpointPhase } from './context/endpoint-context.interface.js';
 export { getEndpointContext } from './context/endpoint-context.js';
 export { WebSocketExceptionFilter, type CloseFrame } from './filters/websocket-exception.filter.js';
-export { WsHandshake, type WsHandshakeSpec } from './decorators/ws-handshake.decorator.js';
+export { WsHandshake } from './decorators/ws-handshake.decorator.js';
+export { defineHandshake, type WsHandshakeSpec, type HandshakeOf } from './handshake/handshake-definition.js';
 export { HandshakeParams, HandshakeQuery, HandshakeHeaders, HandshakeCookies } from './decorators/handshake-params.decorators.js';
 export { getHandshake } from './handshake/client-handshake.js';
 export { getUpgradeRequest, type UpgradeRequestInfo } from './handshake/upgrade-request.js';
-export type { HandshakeData } from './handshake/handshake-data.interface.js';
+export type { HandshakeData, RawHandshakeData, RawHandshakeValues } from './handshake/handshake-data.interface.js';
 export { ValidatingWsAdapter, type ValidatingWsAdapterOptions, type WsMessageParser } from './adapter/validating-ws.adapter.js';
-export { PendingWsClient } from './adapter/pending-client.js';
+export { PendingWsClient } from './admission/pending-client.js';
 export { WsErrorsModule } from './ws-errors.module.js';
 export { WsErrorsRegistry } from './ws-errors.registry.js';
 export { WS_ERRORS_OPTIONS } from './ws-errors.constants.js';

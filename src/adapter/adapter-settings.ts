@@ -1,9 +1,12 @@
+import type { ExceptionFilter } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
 import type { ClientSettingsView } from '../context/client-state.js';
 import { toCandidate } from '../filters/filter-chain.js';
-import type { DtoValidationOptions } from '../handshake/dto.validator.js';
 import type { AllowedOrigins, WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
+import { findInstance } from '../nest/module-container.js';
+import type { DtoValidationOptions } from '../validation/dto.validator.js';
 import { WsErrorsRegistry } from '../ws-errors.registry.js';
+import type { EnhancerResolver } from './enhancer-resolver.js';
 
 /** Every option with its default applied; what the adapter runs on. */
 export interface AdapterSettings extends ClientSettingsView {
@@ -28,10 +31,11 @@ export const DEFAULTS = {
 } as const;
 
 /** The module's options (when `WsErrorsModule` is imported), overridden by the adapter's own. */
-export function resolveSettings(modules: ModulesContainer | undefined, own: WsErrorsOptions): AdapterSettings {
-  const registry = modules && moduleRegistry(modules);
+export function resolveSettings(modules: ModulesContainer | undefined, own: WsErrorsOptions, resolver: EnhancerResolver): AdapterSettings {
+  const registry = modules && findInstance(modules, WsErrorsRegistry);
   const options: WsErrorsOptions = { ...registry?.options, ...definedOnly(own) };
-  const globalFilters = [...(registry?.filters ?? []), ...filterInstances(own)].reverse().map(toCandidate);
+  const filterRefs = [...(registry?.filterRefs ?? []), ...(own.filters ?? [])];
+  const globalFilters = resolver.instances<ExceptionFilter>(filterRefs, 'catch').reverse().map(toCandidate);
   return {
     reason: options.reason,
     logErrors: options.logErrors ?? true,
@@ -47,23 +51,6 @@ export function resolveSettings(modules: ModulesContainer | undefined, own: WsEr
     invalidMessage: options.invalidMessage ?? 'ignore',
     unknownEvent: options.unknownEvent ?? 'ignore',
   };
-}
-
-/**
- * Looked up in the module container, not with `app.get()`: a missing provider makes `app.get()`
- * throw inside Nest's exception zone, which exits the process when `abortOnError` is on (the default).
- */
-function moduleRegistry(modules: ModulesContainer): WsErrorsRegistry | undefined {
-  for (const moduleRef of modules.values()) {
-    const instance = moduleRef.providers.get(WsErrorsRegistry)?.instance;
-    if (instance instanceof WsErrorsRegistry) return instance;
-  }
-  return undefined;
-}
-
-/** Filters given to the adapter itself: there is no DI there, so a class is built with no arguments. */
-function filterInstances(own: WsErrorsOptions) {
-  return (own.filters ?? []).map(filter => (typeof filter === 'function' ? new (filter as new () => never)() : filter));
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {

@@ -30,6 +30,7 @@ export interface ConnectionOutcome {
  */
 export class ClientSession {
   #admitted = false;
+  #refused = false;
   #closed = false;
   #pending: { data: RawData; isBinary: boolean }[] = [];
   #pendingBytes = 0;
@@ -52,6 +53,17 @@ export class ClientSession {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The client failed its `handleConnection`: it was never the gateway's, and nothing it sent is handled. */
+  get refused(): boolean {
+    return this.#refused;
+  }
+
+  refuse(): void {
+    if (this.#admitted) return;
+    this.#refused = true;
+    this.#dropPending();
   }
 
   addDispatcher(dispatcher: MessageDispatcher): void {

@@ -5,6 +5,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
+import type * as WsModule from 'ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import {
   BAD_REQUEST_REASON,
@@ -15,11 +16,14 @@ import {
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
 import { errorDetail } from '../utils/error-detail.util.js';
 import { CONNECTION_EVENT, ERROR_EVENT } from '../ws-errors.constants.js';
+import { gatedWebSocketClass } from '../admission/admission-gate.js';
+import { HandshakeAdmission } from '../admission/handshake.pipeline.js';
+import { getClientState } from '../context/client-state.js';
 import { resolveSettings, type AdapterSettings } from './adapter-settings.js';
 import { getClientSession } from './client-session.js';
-import { gatewayPattern } from './gateway-discovery.js';
+import { EnhancerResolver } from './enhancer-resolver.js';
+import { discoverGateways, gatewayPattern } from './gateway-discovery.js';
 import { GatewayRuntimes } from './gateway-runtimes.js';
-import { HandshakeAdmission } from './handshake.admission.js';
 import { refuseUpgrade } from './http-rejection.js';
 import { createMessageDispatcher, type DispatchOptions } from './message.dispatcher.js';
 import { isOriginAllowed } from './origin.check.js';
@@ -56,6 +60,7 @@ export class ValidatingWsAdapter extends WsAdapter {
   readonly #ownOptions: ValidatingWsAdapterOptions;
   readonly #ws = loadWsPackage();
   #settings?: AdapterSettings;
+  #resolver?: EnhancerResolver;
   #runtimes?: GatewayRuntimes;
   #admission?: HandshakeAdmission;
   #dispatch?: DispatchOptions;
@@ -79,7 +84,7 @@ export class ValidatingWsAdapter extends WsAdapter {
 
   /** The settings in force: the module's options overridden by the adapter's. */
   protected get settings(): AdapterSettings {
-    return (this.#settings ??= resolveSettings(this.#modules(), this.#ownOptions));
+    return (this.#settings ??= resolveSettings(this.#modules(), this.#ownOptions, this.#enhancers()));
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string; server?: unknown; namespace?: string } = {}): any {
@@ -87,15 +92,18 @@ export class ValidatingWsAdapter extends WsAdapter {
     if (namespace || server) return super.create(port, options as never);
     const runtimes = this.#prepare();
     const pattern = gatewayPattern(port, path);
+    const gateways = runtimes.descriptors.filter(descriptor => descriptor.port === port && descriptor.path === pattern);
+    const checked = gateways.some(descriptor => descriptor.handshake);
     const wsServer = this.bindErrorHandler(
       new this.#ws.WebSocketServer({
         maxPayload: this.settings.maxPayload,
         closeTimeout: this.settings.closeTimeout,
         ...wsOptions,
+        // A checked gateway's clients hold what the app sends them until they are admitted.
+        ...(checked ? { WebSocket: gatedWebSocketClass((wsOptions.WebSocket as typeof WsModule.WebSocket | undefined) ?? this.#ws.WebSocket) } : {}),
         noServer: true,
       } as never),
     ) as WebSocketServer;
-    const gateways = runtimes.descriptors.filter(descriptor => descriptor.port === port && descriptor.path === pattern);
     if (gateways.length > 1) {
       this.logger.warn(`${gateways.map(g => g.gateway.name).join(', ')} share ${pattern ?? 'every path'} on one server`);
     }
@@ -105,7 +113,7 @@ export class ValidatingWsAdapter extends WsAdapter {
     }
     const created = this.ensureHttpServerExists(port, httpServer ?? http.createServer());
     if (port !== UNDERLYING_HTTP_SERVER_PORT) created?.listen(port);
-    this.#router(port).add({ server: wsServer, pattern, gateways: [...gateways] });
+    this.#router(port).add({ server: wsServer, pattern, gateways: [...gateways], checked });
     (wsServer as WebSocketServer & { path?: string }).path = pattern ?? '*';
     return wsServer;
   }
@@ -120,7 +128,8 @@ export class ValidatingWsAdapter extends WsAdapter {
       super.bindMessageHandlers(client, handlers, transform);
       return;
     }
-    session.addDispatcher(createMessageDispatcher(session, handlers, this.#dispatchOptions()));
+    const closeOnFailure = getClientState(client)?.checked ?? true;
+    session.addDispatcher(createMessageDispatcher(session, handlers, this.#dispatchOptions(), closeOnFailure));
   }
 
   override bindErrorHandler(server: any): any {
@@ -155,10 +164,16 @@ export class ValidatingWsAdapter extends WsAdapter {
     return this.#app?.get(ModulesContainer, { strict: false });
   }
 
+  /** The one policy by which guard and filter classes become instances. */
+  #enhancers(): EnhancerResolver {
+    return (this.#resolver ??= new EnhancerResolver(this.#modules()));
+  }
+
   /** Finds the app's gateways and readies them, once. */
   #prepare(): GatewayRuntimes {
     if (!this.#runtimes) {
-      this.#runtimes = new GatewayRuntimes(this.#modules(), this.settings);
+      const modules = this.#modules();
+      this.#runtimes = new GatewayRuntimes(modules ? discoverGateways(modules) : [], this.#enhancers(), this.settings);
       this.#admission = new HandshakeAdmission(this.#runtimes, this.settings, this.#ws, this.logger);
     }
     return this.#runtimes;

@@ -3,7 +3,8 @@
  * @internal
  */
 export const INTERNAL_ERROR_REASON = 'Internal Server Error';
-export const FORBIDDEN_REASON = 'Forbidden';
+/** Nest's own text for a guard that returns false (`FORBIDDEN_MESSAGE` in @nestjs/core's guards). */
+export const FORBIDDEN_REASON = 'Forbidden resource';
 export const TRY_AGAIN_LATER_REASON = 'Try Again Later';
 export const MESSAGE_TOO_BIG_REASON = 'Message Too Big';
 export const NOT_FOUND_REASON = 'Not Found';
@@ -22,3 +23,21 @@ export const HTTP_EXCEPTION_WARNING = (name: string) =>
 
 /** The item `WsValidationPipe` reports for a body that is not an object where a DTO is declared. */
 export const BODY_NOT_OBJECT_MESSAGE = (loc: readonly (string | number)[]) => `${loc.join('.')} must be an object`;
+
+/** A guard or filter class that needs constructor arguments and that no module provides. */
+export const ENHANCER_NEEDS_PROVIDER = (name: string) =>
+  `${name} has constructor dependencies, but no module provides it: add it to a module's providers ` +
+  '(or to WsErrorsModule.forRoot({ filters })) so that Nest can inject them.';
+
+/** The error a held `client.send()` callback receives when its client is refused. */
+export const NOT_ADMITTED_MESSAGE = 'The message was not sent: the client was refused before it was admitted';
+
+/** A client the library did not serve, given to one of its accessors. */
+export const NOT_SERVED_BY_ADAPTER = (accessor: string) => `${accessor}(client): this client was not served by ValidatingWsAdapter`;
+
+/** `getHandshake(client, definition)` called before the DTOs ran (in a handshake guard). */
+export const HANDSHAKE_NOT_VALIDATED =
+  'getHandshake(client, definition): the handshake is not validated yet; a handshake guard reads the raw values with getHandshake(client)';
+
+/** class-validator's own text for an undeclared property, for a prototype key it never saw. */
+export const PROTOTYPE_KEY_MESSAGE = (key: string) => `property ${key} should not exist`;

@@ -116,7 +116,7 @@ describe('soak: mixed connections leave nothing behind', () => {
       }
       case 'denied': {
         const outcome = await connectWs(app, `/soak/${room}`, { query: { mode: 'deny', n: i } }).outcome;
-        expect(outcome).toMatchObject({ kind: 'closed', code: 1008, reason: 'Forbidden' });
+        expect(outcome).toMatchObject({ kind: 'closed', code: 1008, reason: 'Forbidden resource' });
         break;
       }
       case 'vanish': {
