@@ -72,7 +72,8 @@ export function runFilterSafely(filter: ExceptionFilter, exception: unknown, hos
 /**
  * Makes a filter instance that Nest invokes itself (message phase) safe in place:
  * Nest ignores what `catch` returns, so a rejecting async filter would otherwise be an
- * unhandled rejection, which ends a Node process.
+ * unhandled rejection, which ends a Node process. Done before init, since Nest binds each
+ * instance's `catch` then (the assumption in nest/gateway-enhancer-metadata.ts).
  */
 export function guardFilterInstance(filter: ExceptionFilter): void {
   const original = filter.catch as ExceptionFilter['catch'] & { [kWrapped]?: true };
