@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { ValidatingWsAdapter, WebSocketExceptionFilter, WsHandshake, type ValidatingWsAdapterOptions } from '../../src/index.js';
 import { baseUrl, connectWs, WsTestConnection, type WsOutcome } from '../../src/testing/index.js';
 import { WsThrottlerGuard } from '../fixtures/ws-throttler.guard.js';
+import { codeBlocks, readme } from '../fixtures/readme-snippets.js';
 
 const LIMIT = 3;
 const TOO_MANY: WsOutcome = { kind: 'closed', code: 4429, reason: 'ThrottlerException: Too Many Requests', wasClean: true };
@@ -91,9 +92,7 @@ describe("@nestjs/throttler's ThrottlerGuard as a gateway's class guard (the REA
   });
 
   it("is the README's guard, word for word", () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const guard = readFileSync(new URL('../fixtures/ws-throttler.guard.ts', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map(match => match[1]);
-    expect(blocks).toContain(guard);
+    expect(codeBlocks(readme, 'ts')).toContain(guard);
   });
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs } from '../../src/testing/index.js';
 import { installDependenciesOf, installFromProject } from './offline-install.js';
-import { codeBlocks, readmeApp, readmeSection } from './readme-snippets.js';
+import { codeBlocks, readmeApp, readmeSection } from '../fixtures/readme-snippets.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
