@@ -83,6 +83,13 @@ describe('the packed package', () => {
     expect(manifest.dependencies.ws).toBeUndefined();
   });
 
+  it('runs the sample with npm start, as the README says on a fresh clone', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(manifest.scripts.start).toBe('npm run start:sample');
+    expect(manifest.scripts['start:sample']).toMatch(/node sample\/dist\/main\.js$/);
+    expect(codeBlocks(readmeSection('On a fresh clone'), 'bash')).toContain('npm ci && npm start\n');
+  });
+
   // A real process, not a Vitest worker (which turns process.exit into a catchable error):
   // with Nest's default abortOnError, a provider lookup that misses would end it.
   it('starts without WsErrorsModule, in a process with abortOnError on', () => {
