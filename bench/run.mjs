@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeProfile } from './lib/profile.mjs';
-import { renderMarkdown, renderProfiles, summarizeAll } from './lib/report.mjs';
+import { renderMarkdown, renderProfiles, renderSmoke, summarizeAll } from './lib/report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -187,7 +187,8 @@ async function sample(name, scenario, lg, msg, clock) {
     if (!best || other + steal < (best.otherCores ?? 0) + (best.stealCores ?? 0)) best = result;
     if (!result.busy) break;
     discarded.push({ server: name, scenario, attempt, otherCores: other, stealCores: steal, slowdown: result.slowdown });
-    log(`  ${name} ${scenario}: machine busy (${other.toFixed(2)} other cores, ${steal.toFixed(2)} steal, calibration ×${result.slowdown.toFixed(2)}), ${attempt < CONFIG.maxAttempts && !clock.over() ? 'repeating' : 'kept, flagged'}`);
+    // A quick run measures nothing, so a busy machine is not worth a line there.
+    if (!QUICK) log(`  ${name} ${scenario}: machine busy (${other.toFixed(2)} other cores, ${steal.toFixed(2)} steal, calibration ×${result.slowdown.toFixed(2)}), ${attempt < CONFIG.maxAttempts && !clock.over() ? 'repeating' : 'kept, flagged'}`);
     if (clock.over()) break;
     await sleep(300);
   }
@@ -204,8 +205,10 @@ function budget(key) {
 /** Repetition r runs the servers in a rotated order, so that drift hits each alike. */
 const rotation = (names, r) => names.map((_, i) => names[(i + r) % names.length]);
 
+// A quick run reports what was answered; its speed figures would mean nothing.
+const fmtAnswered = r => `answered ${r.ops} operations, ${r.errors} errors`;
 const fmtSample = r =>
-  `${(r.serverCpuUs / r.ops).toFixed(1)} µs/op, ${Math.round((r.ops / r.wallMs) * 1000)}/s, server ${(r.serverUtil * 100).toFixed(0)}% of a core, other ${(r.otherCores ?? 0).toFixed(2)}, calibration ×${r.slowdown.toFixed(2)}${r.busy ? ' BUSY' : ''}`;
+  QUICK ? fmtAnswered(r) : `${(r.serverCpuUs / r.ops).toFixed(1)} µs/op, ${Math.round((r.ops / r.wallMs) * 1000)}/s, server ${(r.serverUtil * 100).toFixed(0)}% of a core, other ${(r.otherCores ?? 0).toFixed(2)}, calibration ×${r.slowdown.toFixed(2)}${r.busy ? ' BUSY' : ''}`;
 
 async function echoScenario(key, servers, lgs, samples, calibration) {
   log(`${key}: ${CONFIG.echoClients} clients, up to ${CONFIG.echoRounds} round trips each or ${CONFIG.sampleMs} ms per sample`);
@@ -219,7 +222,7 @@ async function echoScenario(key, servers, lgs, samples, calibration) {
     for (const name of rotation(servers, r)) {
       const result = await sample(name, key, lgs[name], { cmd: 'echo', rounds: CONFIG.echoRounds, maxMs: CONFIG.sampleMs }, clock);
       samples[name][key].push(result);
-      log(`  ${name.padEnd(5)} #${r + 1} ${fmtSample(result)}, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
+      log(`  ${name.padEnd(5)} #${r + 1} ${fmtSample(result)}${QUICK ? '' : `, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`}`);
     }
   }
   for (const name of servers) await lgs[name].call({ cmd: 'echoClose' });
@@ -287,7 +290,7 @@ async function main() {
         check(name, 'memory', result);
         samples[name].memory.push(result);
         const kb = b => `${(b / 1024).toFixed(1)} KB`;
-        log(`  ${name.padEnd(5)} #${r + 1} idle: heap ${kb(result.idle.heapBytes)}, rss ${kb(result.idle.rssBytes)}; admitted: heap ${kb(result.dto.heapBytes)}, rss ${kb(result.dto.rssBytes)} per connection`);
+        log(`  ${name.padEnd(5)} #${r + 1} ${QUICK ? fmtAnswered(result) : `idle: heap ${kb(result.idle.heapBytes)}; admitted: heap ${kb(result.dto.heapBytes)} per connection`}`);
       }
     }
   }
@@ -299,7 +302,7 @@ async function main() {
       const result = await lgs[name].call({ cmd: 'churn', path: SERVERS[name].items, headers: HEADERS, n: CONFIG.churn });
       check(name, 'churn', result);
       samples[name].churn.push(result);
-      log(`  ${name.padEnd(5)} retained after churn: heap ${result.retainedHeapBytesPerConn.toFixed(0)} B/conn`);
+      log(`  ${name.padEnd(5)} ${QUICK ? fmtAnswered(result) : `retained after churn: heap ${result.retainedHeapBytesPerConn.toFixed(0)} B/conn`}`);
     }
     await echoScenario('echoAfterChurn', NAMES, lgs, samples, calibration);
   }
@@ -323,11 +326,13 @@ async function main() {
     finalStats,
     profiles,
   };
-  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const markdown = renderMarkdown(result) + (profiles ? `\n${renderProfiles(profiles)}` : '');
-  writeFileSync(join(RESULTS, 'latest.md'), markdown);
+  // A quick run keeps its own files, so that it never overwrites a full run's tables.
+  const stem = QUICK ? 'latest-quick' : 'latest';
+  writeFileSync(join(RESULTS, `${stem}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  const markdown = (QUICK ? renderSmoke(result) : renderMarkdown(result)) + (profiles ? `\n${renderProfiles(profiles)}` : '');
+  writeFileSync(join(RESULTS, `${stem}.md`), markdown);
   console.log(`\n${markdown}`);
-  log(`results: bench/results/latest.json, bench/results/latest.md`);
+  log(`results: bench/results/${stem}.json, bench/results/${stem}.md`);
   if (failures.length) {
     console.error(`bench: ${failures.length} scenario(s) did not get the answers they expected:\n${JSON.stringify(failures, null, 2)}`);
     process.exitCode = 1;

@@ -16,11 +16,6 @@ export const UNSUPPORTED_BINARY_REASON = 'Binary messages are not supported';
 export const TOO_MANY_PENDING_MESSAGES_REASON = 'Too many messages before admission';
 export const MISSING_FIELD_MESSAGE = 'Field required';
 
-export const HTTP_EXCEPTION_WARNING = (name: string) =>
-  `${name} thrown in a WebSocket gateway closes the socket with 1011; ` +
-  'throw WebSocketException(code, reason) to choose the close code.';
-
-
 /** The item `WsValidationPipe` reports for a body that is not an object where a DTO is declared. */
 export const BODY_NOT_OBJECT_MESSAGE = (loc: readonly (string | number)[]) => `${loc.join('.')} must be an object`;
 
