@@ -23,6 +23,7 @@ import { httpStatusForCloseCode, refusalBody, refuseUpgrade } from './http-rejec
 import { PendingWsClient, type RejectionDecision } from './pending-client.js';
 import { GONE, settleWithin, TIMED_OUT } from './settle-within.js';
 import type { ServerRoute } from './upgrade.router.js';
+import { refuseUpgradeDuringShutdown } from '../lifecycle/graceful-shutdown.js';
 
 type Route = ServerRoute<WebSocketServer>;
 
@@ -89,9 +90,9 @@ export class HandshakeAdmission {
       });
   }
 
-  /** Drops whatever is still in flight: sockets being checked and refused clients. */
+  /** Ends whatever is still in flight: sockets being checked are refused (HTTP 503), refused clients dropped. */
   dispose(): void {
-    for (const socket of this.#checking) socket.destroy();
+    for (const socket of this.#checking) refuseUpgradeDuringShutdown(socket, this.settings.shutdownCloseCode);
     this.#checking.clear();
     for (const client of this.#refused) client.terminate();
     this.#refused.clear();

@@ -13,6 +13,8 @@ import {
   ORIGIN_NOT_ALLOWED_REASON,
 } from '../exceptions/messages.constant.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
+import { ConnectionSupervisor } from '../lifecycle/connection-supervisor.js';
+import { closeClientsForShutdown, refuseUpgradeDuringShutdown } from '../lifecycle/graceful-shutdown.js';
 import { errorDetail } from '../utils/error-detail.util.js';
 import { CONNECTION_EVENT, ERROR_EVENT } from '../ws-errors.constants.js';
 import { resolveSettings, type AdapterSettings } from './adapter-settings.js';
@@ -59,6 +61,8 @@ export class ValidatingWsAdapter extends WsAdapter {
   #runtimes?: GatewayRuntimes;
   #admission?: HandshakeAdmission;
   #dispatch?: DispatchOptions;
+  #supervisor?: ConnectionSupervisor;
+  #shuttingDown = false;
   readonly #routers = new Map<number, UpgradeRouter<WebSocketServer>>();
   readonly #upgradeListeners = new Map<http.Server, (...args: any[]) => void>();
 
@@ -87,14 +91,17 @@ export class ValidatingWsAdapter extends WsAdapter {
     if (namespace || server) return super.create(port, options as never);
     const runtimes = this.#prepare();
     const pattern = gatewayPattern(port, path);
+    const supervisor = this.#lifecycle();
     const wsServer = this.bindErrorHandler(
       new this.#ws.WebSocketServer({
         maxPayload: this.settings.maxPayload,
         closeTimeout: this.settings.closeTimeout,
         ...wsOptions,
+        WebSocket: supervisor.socketClass((wsOptions.WebSocket as typeof WebSocket | undefined) ?? this.#ws.WebSocket),
         noServer: true,
       } as never),
     ) as WebSocketServer;
+    supervisor.watch(wsServer);
     const gateways = runtimes.descriptors.filter(descriptor => descriptor.port === port && descriptor.path === pattern);
     if (gateways.length > 1) {
       this.logger.warn(`${gateways.map(g => g.gateway.name).join(', ')} share ${pattern ?? 'every path'} on one server`);
@@ -131,7 +138,21 @@ export class ValidatingWsAdapter extends WsAdapter {
     return server;
   }
 
+  /**
+   * Nest's `app.close()` (and `enableShutdownHooks()`): every client gets `shutdownCloseCode`
+   * (1001 `Going Away` by default) and up to `closeTimeout` to answer before it is dropped, where
+   * the stock adapter drops them all at once (they see 1006). From the first call on, new
+   * upgrades and those still being checked are refused with HTTP 503.
+   */
+  override async close(server: any): Promise<void> {
+    this.#beginShutdown();
+    const clients = (server as Partial<WebSocketServer> | undefined)?.clients;
+    if (clients) await closeClientsForShutdown(clients, this.settings.shutdownCloseCode, this.settings.closeTimeout);
+    await super.close(server);
+  }
+
   override async dispose(): Promise<void> {
+    this.#beginShutdown();
     this.#admission?.dispose();
     // A server passed in by the caller outlives the adapter: take our listener off it.
     for (const [server, listener] of this.#upgradeListeners) server.off('upgrade', listener);
@@ -148,6 +169,18 @@ export class ValidatingWsAdapter extends WsAdapter {
     httpServer.on('upgrade', listener);
     this.#upgradeListeners.set(httpServer, listener);
     return httpServer;
+  }
+
+  #lifecycle(): ConnectionSupervisor {
+    return (this.#supervisor ??= new ConnectionSupervisor(this.settings));
+  }
+
+  #beginShutdown(): void {
+    if (this.#shuttingDown) return;
+    this.#shuttingDown = true;
+    this.#supervisor?.stop();
+    // Upgrades whose checks are under way are refused now, not admitted during the shutdown.
+    this.#admission?.dispose();
   }
 
   /** Nest's module container; `ModulesContainer` is always there, so `app.get()` cannot fail on it. */
@@ -171,6 +204,10 @@ export class ValidatingWsAdapter extends WsAdapter {
   }
 
   #onUpgrade(port: number, httpServer: http.Server, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.#shuttingDown) {
+      refuseUpgradeDuringShutdown(socket, this.settings.shutdownCloseCode);
+      return;
+    }
     try {
       this.#route(port, httpServer, request, socket, head);
     } catch (error) {

@@ -13,6 +13,12 @@ export const INVALID_MESSAGE_REASON = 'Invalid message payload';
 export const UNKNOWN_EVENT_REASON = 'Unknown event';
 export const UNSUPPORTED_BINARY_REASON = 'Binary messages are not supported';
 export const TOO_MANY_PENDING_MESSAGES_REASON = 'Too many messages before admission';
+export const GOING_AWAY_REASON = 'Going Away';
+export const SERVICE_RESTART_REASON = 'Service Restart';
+export const IDLE_TIMEOUT_REASON = 'Idle timeout';
+export const BACKPRESSURE_REASON = 'Too much unsent data';
+/** Never sent (the peer is dropped without a frame): what `getDisconnectInfo` reports for it. */
+export const HEARTBEAT_TIMEOUT_REASON = 'No answer to ping';
 export const MISSING_FIELD_MESSAGE = 'Field required';
 
 export const HTTP_EXCEPTION_WARNING = (name: string) =>

@@ -3,6 +3,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@n
 import { Observable, throwError } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import {
+  shouldReconnect,
   WebSocketException,
   WebSocketExceptionFilter,
   WebSocketRequestValidationError,
@@ -103,7 +104,7 @@ describe('WebSocketExceptionFilter in the message phase', () => {
       ws.send(style, row);
       if (style === 'observable-later') expect(await ws.receive()).toEqual({ event: 'first', data: row });
       const outcome = await ws.outcome;
-      expect(outcome).toEqual({ kind: 'closed', code: rows[row].code, reason: rows[row].reason, wasClean: true });
+      expect(outcome).toEqual({ kind: 'closed', code: rows[row].code, reason: rows[row].reason, wasClean: true, allowReconnect: shouldReconnect(rows[row].code) });
       expect(Buffer.byteLength((outcome as { reason: string }).reason)).toBeLessThanOrEqual(123);
 
       const where = `TableGateway.${method} (WS /table, message "${style}")`;
