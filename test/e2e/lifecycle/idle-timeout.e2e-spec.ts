@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDLE_TIMEOUT_CODE } from '../../../src/index.js';
+import { IDLE_TIMEOUT_CODE, WsErrorsModule } from '../../../src/index.js';
 import { connectWs } from '../../../src/testing/index.js';
 import { startApp } from '../../fixtures/app.js';
 import { departures, LifecycleGateway } from './lifecycle-gateway.js';
@@ -47,5 +47,21 @@ describe('idleTimeout', () => {
     expect(ws.socket.readyState).toBe(ws.socket.OPEN);
     expect(await ws.close()).toMatchObject({ kind: 'closed', code: 1000 });
     expect((await departures.of('chatty')).info).toMatchObject({ cause: 'client', initiator: 'client' });
+  });
+});
+
+describe('lifecycle options from WsErrorsModule.forRoot()', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await startApp({ imports: [WsErrorsModule.forRoot({ idleTimeout: IDLE_TIMEOUT, heartbeat: false })], providers: [LifecycleGateway] });
+  });
+  afterAll(() => app.close());
+
+  it('apply to the adapter as its own do', async () => {
+    const ws = connectWs(app, '/life', { query: { tag: 'module-quiet' }, timeout: 10_000 });
+    await ws.opened;
+    expect(await ws.outcome).toMatchObject({ kind: 'closed', code: IDLE_TIMEOUT_CODE, reason: 'Idle timeout' });
+    expect((await departures.of('module-quiet')).info).toMatchObject({ cause: 'idle' });
   });
 });
