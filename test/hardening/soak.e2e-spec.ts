@@ -23,7 +23,7 @@ const CONCURRENCY = 50;
 const CLOSE_TIMEOUT = 300;
 const HEAP_GROWTH_BOUND = 10 * 1024 * 1024;
 /** Generous beside the soak's own event-loop lag: a client of this process answers pings in time. */
-const HEARTBEAT = { interval: 300, timeout: 300 };
+const HEARTBEAT = { interval: 500, timeout: 500 };
 const IDLE_TIMEOUT = 1_500;
 const MAX_BUFFERED = 256 * 1024;
 
