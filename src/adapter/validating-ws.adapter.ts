@@ -204,10 +204,6 @@ export class ValidatingWsAdapter extends WsAdapter {
   }
 
   #onUpgrade(port: number, httpServer: http.Server, request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.#shuttingDown) {
-      refuseUpgradeDuringShutdown(socket, this.settings.shutdownCloseCode);
-      return;
-    }
     try {
       this.#route(port, httpServer, request, socket, head);
     } catch (error) {
@@ -232,6 +228,10 @@ export class ValidatingWsAdapter extends WsAdapter {
     }
     if (found.kind === 'malformed') {
       refuseUpgrade(socket, 400, { code: null, reason: BAD_REQUEST_REASON });
+      return;
+    }
+    if (this.#shuttingDown) {
+      refuseUpgradeDuringShutdown(socket, this.settings.shutdownCloseCode);
       return;
     }
     const { allowedOrigins } = this.settings;
