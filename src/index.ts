@@ -18,3 +18,5 @@ export { WsErrorsModule } from './ws-errors.module.js';
 export { WsErrorsRegistry } from './ws-errors.registry.js';
 export { WS_ERRORS_OPTIONS } from './ws-errors.constants.js';
 export { WsValidationPipe, type WsValidationPipeOptions } from './pipes/ws-validation.pipe.js';
+export { getDisconnectInfo, type DisconnectInfo, type DisconnectCause } from './lifecycle/disconnect-info.js';
+export { IDLE_TIMEOUT_CODE, type HeartbeatOptions, type ShutdownCloseCode } from './lifecycle/lifecycle-options.js';

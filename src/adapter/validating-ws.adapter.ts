@@ -14,6 +14,8 @@ import {
   ORIGIN_NOT_ALLOWED_REASON,
 } from '../exceptions/messages.constant.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
+import { ConnectionSupervisor } from '../lifecycle/connection-supervisor.js';
+import { closeClientsForShutdown, refuseUpgradeDuringShutdown } from '../lifecycle/graceful-shutdown.js';
 import { errorDetail } from '../utils/error-detail.util.js';
 import { CONNECTION_EVENT, ERROR_EVENT } from '../ws-errors.constants.js';
 import { gatedWebSocketClass } from '../admission/admission-gate.js';
@@ -64,6 +66,9 @@ export class ValidatingWsAdapter extends WsAdapter {
   #runtimes?: GatewayRuntimes;
   #admission?: HandshakeAdmission;
   #dispatch?: DispatchOptions;
+  #supervisor?: ConnectionSupervisor;
+  /** Set once the app closes: new upgrades are refused, clients in their handshake are refused. */
+  #shutdown?: Promise<void>;
   readonly #routers = new Map<number, UpgradeRouter<WebSocketServer>>();
   readonly #upgradeListeners = new Map<http.Server, (...args: any[]) => void>();
 
@@ -94,16 +99,19 @@ export class ValidatingWsAdapter extends WsAdapter {
     const pattern = gatewayPattern(port, path);
     const gateways = runtimes.descriptors.filter(descriptor => descriptor.port === port && descriptor.path === pattern);
     const checked = gateways.some(descriptor => descriptor.handshake);
+    const supervisor = this.#lifecycle();
     const wsServer = this.bindErrorHandler(
       new this.#ws.WebSocketServer({
         maxPayload: this.settings.maxPayload,
         closeTimeout: this.settings.closeTimeout,
         ...wsOptions,
-        // A checked gateway's clients hold what the app sends them until they are admitted.
-        ...(checked ? { WebSocket: gatedWebSocketClass((wsOptions.WebSocket as typeof WsModule.WebSocket | undefined) ?? this.#ws.WebSocket) } : {}),
+        // Every client is supervised (heartbeat, idle, backpressure); a checked gateway's clients also
+        // hold what the app sends them until they are admitted.
+        WebSocket: this.#socketClass(supervisor, checked, wsOptions.WebSocket as typeof WsModule.WebSocket | undefined),
         noServer: true,
       } as never),
     ) as WebSocketServer;
+    supervisor.watch(wsServer);
     if (gateways.length > 1) {
       this.logger.warn(`${gateways.map(g => g.gateway.name).join(', ')} share ${pattern ?? 'every path'} on one server`);
     }
@@ -140,8 +148,23 @@ export class ValidatingWsAdapter extends WsAdapter {
     return server;
   }
 
+  /**
+   * Nest's `app.close()` (and `enableShutdownHooks()`): every client gets `shutdownCloseCode`
+   * (1001 `Going Away` by default) and up to `closeTimeout` to answer before it is dropped, where
+   * the stock adapter drops them all at once (they see 1006). From the first call on, new
+   * upgrades and those still being checked are refused with HTTP 503.
+   */
+  override async close(server: any): Promise<void> {
+    const clients = (server as Partial<WebSocketServer> | undefined)?.clients;
+    await Promise.all([
+      this.#beginShutdown(),
+      clients && closeClientsForShutdown(clients, this.settings.shutdownCloseCode, this.settings.closeTimeout),
+    ]);
+    await super.close(server);
+  }
+
   override async dispose(): Promise<void> {
-    this.#admission?.dispose();
+    await this.#beginShutdown();
     // A server passed in by the caller outlives the adapter: take our listener off it.
     for (const [server, listener] of this.#upgradeListeners) server.off('upgrade', listener);
     this.#upgradeListeners.clear();
@@ -157,6 +180,25 @@ export class ValidatingWsAdapter extends WsAdapter {
     httpServer.on('upgrade', listener);
     this.#upgradeListeners.set(httpServer, listener);
     return httpServer;
+  }
+
+  #lifecycle(): ConnectionSupervisor {
+    return (this.#supervisor ??= new ConnectionSupervisor(this.settings));
+  }
+
+  /** The class a server builds its clients from: the gateway's own (or ws'), supervised, and gated where checked. */
+  #socketClass(supervisor: ConnectionSupervisor, checked: boolean, given: typeof WsModule.WebSocket | undefined): typeof WsModule.WebSocket {
+    const supervised = supervisor.socketClass(given ?? this.#ws.WebSocket);
+    return checked ? gatedWebSocketClass(supervised) : supervised;
+  }
+
+  #beginShutdown(): Promise<void> {
+    if (!this.#shutdown) {
+      this.#supervisor?.stop();
+      // Clients in their handshake are refused now, not admitted during the shutdown.
+      this.#shutdown = this.#admission?.shutdown() ?? Promise.resolve();
+    }
+    return this.#shutdown;
   }
 
   /** Nest's module container; `ModulesContainer` is always there, so `app.get()` cannot fail on it. */
@@ -210,6 +252,10 @@ export class ValidatingWsAdapter extends WsAdapter {
     }
     if (found.kind === 'malformed') {
       refuseUpgrade(socket, 400, { code: null, reason: BAD_REQUEST_REASON });
+      return;
+    }
+    if (this.#shutdown) {
+      refuseUpgradeDuringShutdown(socket, this.settings.shutdownCloseCode);
       return;
     }
     const { allowedOrigins } = this.settings;

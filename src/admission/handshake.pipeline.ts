@@ -12,6 +12,8 @@ import type { AdapterSettings } from '../adapter/adapter-settings.js';
 import { attachClientSession, ClientSession } from '../adapter/client-session.js';
 import type { GatewayRuntimes } from '../adapter/gateway-runtimes.js';
 import { GONE, settleWithin, TIMED_OUT } from '../adapter/settle-within.js';
+import { closeClientsForShutdown, refuseUpgradeDuringShutdown } from '../lifecycle/graceful-shutdown.js';
+import { markServerClose } from '../lifecycle/disconnect-info.js';
 import { exposePathParams } from '../nest/ws-path-params.js';
 import { errorDetail } from '../utils/error-detail.util.js';
 import { isThenable } from '../utils/is-thenable.util.js';
@@ -44,9 +46,9 @@ const TIMED_OUT_DECISION: RejectionDecision = { code: WsStatus.WS_1013_TRY_AGAIN
  * client that leaves meanwhile is let go at once.
  */
 export class HandshakeAdmission {
-  /** Sockets whose checks are under way, and accepted clients not yet admitted: `dispose()` ends them. */
+  /** Sockets whose checks are under way, and accepted clients not yet admitted: `shutdown()` refuses them. */
   readonly #checking = new Set<Duplex>();
-  readonly #admitting = new Set<WebSocket>();
+  readonly #admitting = new Map<WebSocket, { session: ClientSession; gate: AdmissionGate | undefined }>();
   readonly #refusal: UpgradeRefusal;
 
   constructor(
@@ -87,13 +89,23 @@ export class HandshakeAdmission {
       });
   }
 
-  /** Drops whatever is still in flight: sockets being checked, clients not yet admitted, refused clients. */
-  dispose(): void {
-    for (const socket of this.#checking) socket.destroy();
+  /**
+   * The app is closing: sockets still being checked are refused (HTTP 503 with the shutdown
+   * code), clients accepted but not yet admitted are refused with the shutdown close code, and
+   * refused clients still closing are dropped. Resolves once those clients are gone.
+   */
+  async shutdown(): Promise<void> {
+    const { shutdownCloseCode, closeTimeout } = this.settings;
+    for (const socket of this.#checking) refuseUpgradeDuringShutdown(socket, shutdownCloseCode);
     this.#checking.clear();
-    for (const client of this.#admitting) client.terminate();
+    const admitting = [...this.#admitting];
     this.#admitting.clear();
+    for (const [, { session, gate }] of admitting) {
+      session.refuse();
+      gate?.refuse();
+    }
     this.#refusal.dispose();
+    await closeClientsForShutdown(admitting.map(([client]) => client), shutdownCloseCode, closeTimeout);
   }
 
   /** Guards of every gateway of the route, then their DTOs; only gateways with `@WsHandshake` have either. */
@@ -153,7 +165,7 @@ export class HandshakeAdmission {
     const gate = route.checked ? AdmissionGate.close(client, route.server, pending.held) : undefined;
     const session = new ClientSession(client, this.settings);
     attachClientSession(client, session);
-    this.#admitting.add(client);
+    this.#admitting.set(client, { session, gate });
     client.once(CLOSE_EVENT, () => this.#admitting.delete(client));
     route.server.emit(CONNECTION_EVENT, client, request);
     settle(
@@ -174,7 +186,7 @@ export class HandshakeAdmission {
     }
     session.refuse();
     gate?.refuse();
-    if (verdict.kind === 'timed-out') closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
+    if (verdict.kind === 'timed-out') closeForTimeout(client);
     else void this.#failConnection(verdict.descriptor, verdict.error, client, request);
   }
 
@@ -184,7 +196,13 @@ export class HandshakeAdmission {
     // A filter that never settles must not keep a refused client open.
     const settled = handled && (await settleWithin(handled, this.settings.handshakeTimeout, client));
     if (client.readyState !== ReadyState.OPEN) return;
-    if (settled === TIMED_OUT) closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
+    if (settled === TIMED_OUT) closeForTimeout(client);
     else closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
   }
+}
+
+/** `handshakeTimeout` is one of the library's limits: `getDisconnectInfo` says so. */
+function closeForTimeout(client: WebSocket): void {
+  markServerClose(client, 'limit', WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
+  closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
 }

@@ -14,6 +14,12 @@ export const INVALID_MESSAGE_REASON = 'Invalid message payload';
 export const UNKNOWN_EVENT_REASON = 'Unknown event';
 export const UNSUPPORTED_BINARY_REASON = 'Binary messages are not supported';
 export const TOO_MANY_PENDING_MESSAGES_REASON = 'Too many messages before admission';
+export const GOING_AWAY_REASON = 'Going Away';
+export const SERVICE_RESTART_REASON = 'Service Restart';
+export const IDLE_TIMEOUT_REASON = 'Idle timeout';
+export const BACKPRESSURE_REASON = 'Too much unsent data';
+/** Never sent (the peer is dropped without a frame): what `getDisconnectInfo` reports for it. */
+export const HEARTBEAT_TIMEOUT_REASON = 'No answer to ping';
 export const MISSING_FIELD_MESSAGE = 'Field required';
 
 /** The item `WsValidationPipe` reports for a body that is not an object where a DTO is declared. */

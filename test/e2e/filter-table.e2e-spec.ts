@@ -17,6 +17,7 @@ import { IsEmail, IsInt, IsString, Max, MinLength } from 'class-validator';
 import { Observable, throwError } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import {
+  shouldReconnect,
   WebSocketException,
   WebSocketExceptionFilter,
   WebSocketRequestValidationError,
@@ -123,7 +124,7 @@ describe('WebSocketExceptionFilter in the message phase', () => {
       ws.send(style, row);
       if (style === 'observable-later') expect(await ws.receive()).toEqual({ event: 'first', data: row });
       const outcome = await ws.outcome;
-      expect(outcome).toEqual({ kind: 'closed', code: rows[row].code, reason: rows[row].reason, wasClean: true });
+      expect(outcome).toEqual({ kind: 'closed', code: rows[row].code, reason: rows[row].reason, wasClean: true, allowReconnect: shouldReconnect(rows[row].code) });
       expect(Buffer.byteLength((outcome as { reason: string }).reason)).toBeLessThanOrEqual(123);
 
       const where = `TableGateway.${method} (WS /table, message "${style}")`;
@@ -237,17 +238,17 @@ describe("Nest's own HttpExceptions keep their meaning", () => {
     const ws = connectWs(app, '/nest');
     await ws.opened;
     ws.send('throw', name);
-    expect(await ws.outcome).toEqual({ kind: 'closed', code, reason, wasClean: true });
+    expect(await ws.outcome).toEqual({ kind: 'closed', code, reason, wasClean: true, allowReconnect: shouldReconnect(code) });
   });
 
   it.each(expectations)('$name in handleConnection closes with $code "$reason"', async ({ name, code, reason }) => {
     const outcome = await connectWs(app, '/nest', { headers: { 'x-connection-throws': name } }).outcome;
-    expect(outcome).toEqual({ kind: 'closed', code, reason, wasClean: true });
+    expect(outcome).toEqual({ kind: 'closed', code, reason, wasClean: true, allowReconnect: shouldReconnect(code) });
   });
 
   it.each(expectations)('$name from a handshake guard closes with $code "$reason"', async ({ name, code, reason }) => {
     const outcome = await connectWs(app, '/nest', { headers: { 'x-guard-throws': name } }).outcome;
-    expect(outcome).toEqual({ kind: 'closed', code, reason, wasClean: true });
+    expect(outcome).toEqual({ kind: 'closed', code, reason, wasClean: true, allowReconnect: shouldReconnect(code) });
   });
 
   it.each(expectations)(
@@ -260,7 +261,7 @@ describe("Nest's own HttpExceptions keep their meaning", () => {
 
   it("ForbiddenException in handleConnection in 'http' mode is still a close frame: the socket was accepted", async () => {
     const outcome = await connectWs(httpApp, '/nest', { headers: { 'x-connection-throws': 'forbidden' } }).outcome;
-    expect(outcome).toEqual({ kind: 'closed', code: 4403, reason: 'no access', wasClean: true });
+    expect(outcome).toEqual({ kind: 'closed', code: 4403, reason: 'no access', wasClean: true, allowReconnect: false });
   });
 
   it("Nest's stock ValidationPipe on a @MessageBody DTO closes with 4400 and its messages as JSON of at most 123 bytes", async () => {

@@ -11,7 +11,7 @@ import { WsThrottlerGuard } from '../fixtures/ws-throttler.guard.js';
 import { codeBlocks, readme } from '../fixtures/readme-snippets.js';
 
 const LIMIT = 3;
-const TOO_MANY: WsOutcome = { kind: 'closed', code: 4429, reason: 'ThrottlerException: Too Many Requests', wasClean: true };
+const TOO_MANY: WsOutcome = { kind: 'closed', code: 4429, reason: 'ThrottlerException: Too Many Requests', wasClean: true, allowReconnect: false };
 
 @WebSocketGateway({ path: '/chat' })
 @WsHandshake({})

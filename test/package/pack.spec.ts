@@ -150,7 +150,7 @@ console.log(JSON.stringify({ outcome, reason: encodeCloseReason('é'.repeat(100)
     );
     const output = execFileSync(process.execPath, [app], { cwd: scratch, encoding: 'utf8' });
     expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({
-      outcome: { kind: 'closed', code: 1008, reason: 'packed', wasClean: true },
+      outcome: { kind: 'closed', code: 1008, reason: 'packed', wasClean: true, allowReconnect: false },
       reason: 61,
     });
   });
