@@ -29,16 +29,35 @@ class GatedGateway {
   }
 }
 
+/** `handleConnection` of `/slow-admit` waits until the test releases it: its clients are accepted, not admitted. */
+let admission = { entered: deferred<void>(), release: deferred<void>() };
+const slowAdmitDisconnects: string[] = [];
+
+@WebSocketGateway({ path: '/slow-admit' })
+@WsHandshake()
+@UseFilters(WebSocketExceptionFilter)
+class SlowAdmitGateway {
+  async handleConnection() {
+    admission.entered.resolve();
+    await admission.release.promise;
+  }
+  handleDisconnect() {
+    slowAdmitDisconnects.push('disconnect');
+  }
+}
+
 describe('graceful shutdown: app.close()', () => {
   let app: INestApplication | undefined;
 
   async function start(options: ValidatingWsAdapterOptions = {}) {
-    app = await startApp({ providers: [LifecycleGateway, GatedGateway, HoldingGuard] }, { heartbeat: false, ...options });
+    app = await startApp({ providers: [LifecycleGateway, GatedGateway, HoldingGuard, SlowAdmitGateway] }, { heartbeat: false, ...options });
     return app;
   }
   afterEach(async () => {
     gate.release.resolve(true);
     gate = { entered: deferred<void>(), release: deferred<boolean>() };
+    admission.release.resolve();
+    admission = { entered: deferred<void>(), release: deferred<void>() };
     await app?.close();
     app = undefined;
   });
@@ -75,6 +94,19 @@ describe('graceful shutdown: app.close()', () => {
     gate.release.resolve(true);
     await new Promise(resolve => setImmediate(resolve));
     expect(gatedConnections).toEqual([]);
+  });
+
+  it('refuses a client accepted but not yet admitted (async handleConnection) with 1001, never admitting it', async () => {
+    const app = await start();
+    const ws = connectWs(app, '/slow-admit');
+    await ws.opened;
+    await admission.entered.promise;
+    await app.close();
+    expect(await ws.outcome).toEqual({ kind: 'closed', code: 1001, reason: 'Going Away', wasClean: true, allowReconnect: true });
+    admission.release.resolve();
+    await new Promise(resolve => setImmediate(resolve));
+    // Refused, so never the gateway's: no handleDisconnect.
+    expect(slowAdmitDisconnects).toEqual([]);
   });
 
   it('refuses new upgrades while it waits for clients, and drops a silent client after closeTimeout', async () => {
