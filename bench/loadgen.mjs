@@ -274,6 +274,33 @@ async function memory({ idlePath, dtoPath, headers, n }) {
   };
 }
 
+/** `n` idle connections: server memory per connection, then the server's CPU per second while they sit idle. */
+async function idle({ path, n, windowMs }) {
+  const base = await control('GET', '/mem');
+  const opened = await openMany(path, undefined, n);
+  await sleep(300);
+  const afterOpen = await control('GET', '/mem');
+  const cpu0 = await control('GET', '/cpu');
+  const t0 = performance.now();
+  await sleep(windowMs);
+  const cpu1 = await control('GET', '/cpu');
+  const wallMs = performance.now() - t0;
+  const stillOpen = opened.clients.filter(ws => ws.readyState === WebSocket.OPEN).length;
+  await closeAll(opened.clients);
+  const drained = await serverDrained();
+  const count = Math.max(1, opened.clients.length);
+  const cpuUs = cpu1.user - cpu0.user + (cpu1.system - cpu0.system);
+  return {
+    ops: opened.clients.length,
+    errors: opened.errors + (drained ? 0 : 1) + (opened.clients.length - stillOpen),
+    stillOpen,
+    heapBytesPerConn: (afterOpen.heapUsed - base.heapUsed) / count,
+    rssBytesPerConn: (afterOpen.rss - base.rss) / count,
+    idleCpuUsPerSec: (cpuUs / wallMs) * 1000,
+    wallMs,
+  };
+}
+
 async function churn({ path, headers, n }) {
   const before = await control('GET', '/mem');
   const opened = await openMany(path, headers, n);
@@ -303,6 +330,7 @@ const commands = {
   echoClose,
   echo: msg => (msg.measure === false ? echoRounds(msg.rounds, msg.maxMs) : measured(() => echoRounds(msg.rounds, msg.maxMs), msg)),
   memory,
+  idle,
   churn,
   stats: () => control('GET', '/stats'),
   calibrate: () => control('GET', '/calibrate'),

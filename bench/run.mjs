@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --profile] [-- --only=echo,handshake,...]
+// npm run bench [-- --quick] [-- --profile] [-- --only=echo,handshake,...,heartbeat]
 //
 // Three servers as separate processes (raw `ws`, a Nest 12 app on the stock WsAdapter, the
 // same app on ValidatingWsAdapter), each driven by its own load-generator process. Servers
@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeProfile } from './lib/profile.mjs';
-import { renderMarkdown, renderProfiles, summarizeAll } from './lib/report.mjs';
+import { renderMarkdown, renderProfiles, renderSmoke, summarizeAll } from './lib/report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -30,7 +30,8 @@ const CONFIG = QUICK
       reps: 1, handshakes: 300, handshakeWarmup: 100, concurrency: 32, sampleMs: 1_500, warmupMs: 1_000,
       echoClients: 64, echoRounds: 5, echoWarmup: 3,
       memConns: 200, memReps: 1, churn: 200,
-      maxAttempts: 1, busyCores: 0.25, slowFactor: 1.3, quietMaxMs: 0, deadlineMs: 50_000,
+      heartbeat: { conns: 200, windowMs: 1_500, intervalMs: 500, reps: 1 },
+      maxAttempts: 1, busyCores: 0.25, slowFactor: 1.3, quietMaxMs: 0, deadlineMs: 90_000,
       budgetMs: { echo: 5_000, memory: 10_000, handshake: 5_000, reject: 5_000, churn: 8_000, echoAfterChurn: 5_000, profile: 8_000 },
       profileHandshakes: 500, profileEchoRounds: 20, profileMs: 1_500,
     }
@@ -38,7 +39,8 @@ const CONFIG = QUICK
       reps: 5, handshakes: 5000, handshakeWarmup: 3000, concurrency: 32, sampleMs: 1_500, warmupMs: 1_500,
       echoClients: 64, echoRounds: 1500, echoWarmup: 400,
       memConns: 2000, memReps: 3, churn: 2000,
-      maxAttempts: 4, busyCores: 0.25, slowFactor: 1.3, quietMaxMs: 2_000, deadlineMs: 345_000,
+      heartbeat: { conns: 2000, windowMs: 5_000, intervalMs: 1_000, reps: 2 },
+      maxAttempts: 4, busyCores: 0.25, slowFactor: 1.3, quietMaxMs: 2_000, deadlineMs: 420_000,
       budgetMs: { echo: 45_000, memory: 55_000, handshake: 55_000, reject: 40_000, churn: 20_000, echoAfterChurn: 45_000, profile: 40_000 },
       profileHandshakes: 20_000, profileEchoRounds: 5000, profileMs: 4_000,
     };
@@ -50,6 +52,12 @@ const SERVERS = {
   ours: { args: ['bench/servers/nest-server.mjs', 'ours'], items: '/items/42/ws?q=7', reject: '/items/42/ws?q=abc' },
 };
 const NAMES = Object.keys(SERVERS);
+// The heartbeat scenario's own pair of `ours` servers, started for it alone: the heartbeat on (pinging
+// every `intervalMs`, so that a measuring window sees several rounds) and off.
+const HEARTBEAT_SERVERS = {
+  heartbeatOn: { args: ['bench/servers/nest-server.mjs', 'ours', `--heartbeat=${CONFIG.heartbeat.intervalMs}`] },
+  heartbeatOff: { args: ['bench/servers/nest-server.mjs', 'ours', '--heartbeat=off'] },
+};
 const wanted = scenario => !ONLY || ONLY.includes(scenario);
 
 let started = performance.now();
@@ -103,8 +111,8 @@ function spawnNode(core, nodeArgs, stdio) {
   return child;
 }
 
-function startServer(name) {
-  const child = spawnNode(0, ['--expose-gc', ...SERVERS[name].args], ['ignore', 'pipe', 'inherit']);
+function startServer(name, serverArgs = SERVERS[name].args) {
+  const child = spawnNode(0, ['--expose-gc', ...serverArgs], ['ignore', 'pipe', 'inherit']);
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error(`${name} server did not start within 30 s`)), 30_000);
@@ -187,7 +195,8 @@ async function sample(name, scenario, lg, msg, clock) {
     if (!best || other + steal < (best.otherCores ?? 0) + (best.stealCores ?? 0)) best = result;
     if (!result.busy) break;
     discarded.push({ server: name, scenario, attempt, otherCores: other, stealCores: steal, slowdown: result.slowdown });
-    log(`  ${name} ${scenario}: machine busy (${other.toFixed(2)} other cores, ${steal.toFixed(2)} steal, calibration ×${result.slowdown.toFixed(2)}), ${attempt < CONFIG.maxAttempts && !clock.over() ? 'repeating' : 'kept, flagged'}`);
+    // A quick run measures nothing, so a busy machine is not worth a line there.
+    if (!QUICK) log(`  ${name} ${scenario}: machine busy (${other.toFixed(2)} other cores, ${steal.toFixed(2)} steal, calibration ×${result.slowdown.toFixed(2)}), ${attempt < CONFIG.maxAttempts && !clock.over() ? 'repeating' : 'kept, flagged'}`);
     if (clock.over()) break;
     await sleep(300);
   }
@@ -204,8 +213,10 @@ function budget(key) {
 /** Repetition r runs the servers in a rotated order, so that drift hits each alike. */
 const rotation = (names, r) => names.map((_, i) => names[(i + r) % names.length]);
 
+// A quick run reports what was answered; its speed figures would mean nothing.
+const fmtAnswered = r => `answered ${r.ops} operations, ${r.errors} errors`;
 const fmtSample = r =>
-  `${(r.serverCpuUs / r.ops).toFixed(1)} µs/op, ${Math.round((r.ops / r.wallMs) * 1000)}/s, server ${(r.serverUtil * 100).toFixed(0)}% of a core, other ${(r.otherCores ?? 0).toFixed(2)}, calibration ×${r.slowdown.toFixed(2)}${r.busy ? ' BUSY' : ''}`;
+  QUICK ? fmtAnswered(r) : `${(r.serverCpuUs / r.ops).toFixed(1)} µs/op, ${Math.round((r.ops / r.wallMs) * 1000)}/s, server ${(r.serverUtil * 100).toFixed(0)}% of a core, other ${(r.otherCores ?? 0).toFixed(2)}, calibration ×${r.slowdown.toFixed(2)}${r.busy ? ' BUSY' : ''}`;
 
 async function echoScenario(key, servers, lgs, samples, calibration) {
   log(`${key}: ${CONFIG.echoClients} clients, up to ${CONFIG.echoRounds} round trips each or ${CONFIG.sampleMs} ms per sample`);
@@ -219,7 +230,7 @@ async function echoScenario(key, servers, lgs, samples, calibration) {
     for (const name of rotation(servers, r)) {
       const result = await sample(name, key, lgs[name], { cmd: 'echo', rounds: CONFIG.echoRounds, maxMs: CONFIG.sampleMs }, clock);
       samples[name][key].push(result);
-      log(`  ${name.padEnd(5)} #${r + 1} ${fmtSample(result)}, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
+      log(`  ${name.padEnd(5)} #${r + 1} ${fmtSample(result)}${QUICK ? '' : `, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`}`);
     }
   }
   for (const name of servers) await lgs[name].call({ cmd: 'echoClose' });
@@ -287,7 +298,7 @@ async function main() {
         check(name, 'memory', result);
         samples[name].memory.push(result);
         const kb = b => `${(b / 1024).toFixed(1)} KB`;
-        log(`  ${name.padEnd(5)} #${r + 1} idle: heap ${kb(result.idle.heapBytes)}, rss ${kb(result.idle.rssBytes)}; admitted: heap ${kb(result.dto.heapBytes)}, rss ${kb(result.dto.rssBytes)} per connection`);
+        log(`  ${name.padEnd(5)} #${r + 1} ${QUICK ? fmtAnswered(result) : `idle: heap ${kb(result.idle.heapBytes)}; admitted: heap ${kb(result.dto.heapBytes)} per connection`}`);
       }
     }
   }
@@ -299,10 +310,14 @@ async function main() {
       const result = await lgs[name].call({ cmd: 'churn', path: SERVERS[name].items, headers: HEADERS, n: CONFIG.churn });
       check(name, 'churn', result);
       samples[name].churn.push(result);
-      log(`  ${name.padEnd(5)} retained after churn: heap ${result.retainedHeapBytesPerConn.toFixed(0)} B/conn`);
+      log(`  ${name.padEnd(5)} ${QUICK ? fmtAnswered(result) : `retained after churn: heap ${result.retainedHeapBytesPerConn.toFixed(0)} B/conn`}`);
     }
     await echoScenario('echoAfterChurn', NAMES, lgs, samples, calibration);
   }
+
+  let heartbeat;
+  // Its own two servers start only now (all servers share core 0): they do not idle beside the other scenarios.
+  if (wanted('heartbeat')) heartbeat = await heartbeatScenario(await startHeartbeatServers(), pids);
 
   let profiles;
   if (PROFILE) profiles = await profileOurs(lgs, samples);
@@ -321,17 +336,77 @@ async function main() {
     calibration: { bestUs: calibBest, atScenarioStart: calibration },
     failures,
     finalStats,
+    heartbeat,
     profiles,
   };
-  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const markdown = renderMarkdown(result) + (profiles ? `\n${renderProfiles(profiles)}` : '');
-  writeFileSync(join(RESULTS, 'latest.md'), markdown);
+  // A quick run keeps its own files, so that it never overwrites a full run's tables.
+  const stem = QUICK ? 'latest-quick' : 'latest';
+  writeFileSync(join(RESULTS, `${stem}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  const markdown =
+    (QUICK ? renderSmoke(result) : renderMarkdown(result) + (heartbeat ? `\n${renderHeartbeat(heartbeat)}` : '')) +
+    (profiles ? `\n${renderProfiles(profiles)}` : '');
+  writeFileSync(join(RESULTS, `${stem}.md`), markdown);
   console.log(`\n${markdown}`);
-  log(`results: bench/results/latest.json, bench/results/latest.md`);
+  log(`results: bench/results/${stem}.json, bench/results/${stem}.md`);
   if (failures.length) {
     console.error(`bench: ${failures.length} scenario(s) did not get the answers they expected:\n${JSON.stringify(failures, null, 2)}`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Heartbeat on vs off with idle connections (/plain/ws): server memory per connection, and the
+ * server's CPU per second while the connections sit idle (the pings are the only traffic).
+ */
+async function startHeartbeatServers() {
+  const servers = {};
+  await Promise.all(Object.keys(HEARTBEAT_SERVERS).map(async name => (servers[name] = await startServer(name, HEARTBEAT_SERVERS[name].args))));
+  return servers;
+}
+
+async function heartbeatScenario(servers, pids) {
+  const { conns, windowMs, intervalMs, reps } = CONFIG.heartbeat;
+  log(`heartbeat: ${conns} idle connections, heartbeat every ${intervalMs} ms vs off, ${windowMs} ms of idle CPU`);
+  const names = Object.keys(HEARTBEAT_SERVERS);
+  const allPids = [...pids, ...names.map(n => servers[n].pid)];
+  const lgs = {};
+  for (const name of names) {
+    lgs[name] = startLoadgen();
+    allPids.push(lgs[name].child.pid);
+  }
+  for (const name of names) {
+    await lgs[name].call({ cmd: 'init', target: { port: servers[name].port, control: servers[name].control, pid: servers[name].pid }, pids: allPids });
+  }
+  const out = { conns, windowMs, intervalMs, on: [], off: [] };
+  for (let r = 0; r < reps; r++) {
+    for (const name of rotation(names, r)) {
+      const result = await lgs[name].call({ cmd: 'idle', path: '/plain/ws', n: conns, windowMs });
+      check(name, 'heartbeat', result);
+      out[name === 'heartbeatOn' ? 'on' : 'off'].push(result);
+      log(`  ${name.padEnd(12)} #${r + 1} heap ${(result.heapBytesPerConn / 1024).toFixed(2)} KB, rss ${(result.rssBytesPerConn / 1024).toFixed(2)} KB per connection; idle CPU ${(result.idleCpuUsPerSec / 1000).toFixed(2)} ms/s; ${result.stillOpen}/${result.ops} still open`);
+    }
+  }
+  for (const name of names) {
+    lgs[name].child.kill('SIGTERM');
+    servers[name].child.kill('SIGTERM');
+  }
+  return out;
+}
+
+function renderHeartbeat(hb) {
+  const med = (list, key) => median(list.map(r => r[key]));
+  const kb = v => (v === null ? '—' : `${(v / 1024).toFixed(2)} KB`);
+  const ms = v => (v === null ? '—' : `${(v / 1000).toFixed(2)} ms`);
+  const row = (label, list) => `| ${label} | ${kb(med(list, 'heapBytesPerConn'))} | ${kb(med(list, 'rssBytesPerConn'))} | ${ms(med(list, 'idleCpuUsPerSec'))} | ${list.length} |`;
+  return [
+    `## Heartbeat: ${hb.conns} idle connections, on (ping every ${hb.intervalMs} ms) vs off`,
+    '',
+    '| ours | heap / connection | rss / connection | server CPU per second idle | samples |',
+    '|---|---|---|---|---|',
+    row('heartbeat on', hb.on),
+    row('heartbeat off', hb.off),
+    '',
+  ].join('\n');
 }
 
 /** CPU profiles of ValidatingWsAdapter's server, one per scenario, taken through the inspector. */

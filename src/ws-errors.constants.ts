@@ -16,6 +16,12 @@ export const kClientSession = Symbol('ws-errors:client-session');
 /** The endpoint context attached to a host the library builds itself (handshake, connection, disconnect). */
 export const kEndpointContext = Symbol('ws-errors:endpoint-context');
 
+/** Why the server started to close a client, until its `close` event settles it (`markServerClose`). */
+export const kCloseIntent = Symbol('ws-errors:close-intent');
+
+/** How a client left, for `getDisconnectInfo(client)`. */
+export const kDisconnectInfo = Symbol('ws-errors:disconnect-info');
+
 /** Marks a function the library wrapped, so that it is wrapped once. */
 export const kWrapped = Symbol('ws-errors:wrapped');
 
@@ -24,6 +30,7 @@ export const CLOSE_EVENT = 'close';
 export const ERROR_EVENT = 'error';
 export const MESSAGE_EVENT = 'message';
 export const CONNECTION_EVENT = 'connection';
+export const PONG_EVENT = 'pong';
 
 /** ws' readyState values, so no runtime import of `ws` is needed. */
 export enum ReadyState {

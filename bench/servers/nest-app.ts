@@ -13,7 +13,7 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import { IsInt, IsString, Matches } from 'class-validator';
-import { ValidatingWsAdapter, WebSocketExceptionFilter, WsErrorsModule, WsHandshake } from 'nestjs-ws-errors';
+import { ValidatingWsAdapter, WebSocketExceptionFilter, WsErrorsModule, WsHandshake, type ValidatingWsAdapterOptions } from 'nestjs-ws-errors';
 
 export const counters = { opened: 0, closed: 0, messages: 0 };
 
@@ -71,10 +71,11 @@ class StockModule {}
 
 export type Mode = 'ours' | 'stock';
 
-export async function startNestApp(mode: Mode): Promise<{ app: INestApplication; port: number }> {
+/** `adapterOptions` apply to `ours` only (the heartbeat scenario turns the heartbeat on and off). */
+export async function startNestApp(mode: Mode, adapterOptions?: ValidatingWsAdapterOptions): Promise<{ app: INestApplication; port: number }> {
   const module: Type = mode === 'ours' ? OursModule : StockModule;
   const app = await NestFactory.create(module, { logger: ['error', 'warn'] });
-  app.useWebSocketAdapter(mode === 'ours' ? new ValidatingWsAdapter(app) : new WsAdapter(app));
+  app.useWebSocketAdapter(mode === 'ours' ? new ValidatingWsAdapter(app, adapterOptions) : new WsAdapter(app));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, port: address.port };

@@ -7,6 +7,8 @@ import {
   TOO_MANY_PENDING_MESSAGES_REASON,
 } from '../exceptions/messages.constant.js';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
+import { markServerClose, recordDisconnect } from '../lifecycle/disconnect-info.js';
+import type { Liveness } from '../lifecycle/connection-supervisor.js';
 import { CLOSE_EVENT, kClientSession, MESSAGE_EVENT, ReadyState } from '../ws-errors.constants.js';
 
 export type MessageDispatcher = (data: RawData, isBinary: boolean) => void;
@@ -28,8 +30,9 @@ export interface ConnectionOutcome {
  * until the client is admitted (its `handleConnection` settled), then handed to the
  * gateways' dispatchers. Everything it holds goes when the socket closes.
  */
-export class ClientSession {
+export class ClientSession implements Liveness {
   #admitted = false;
+  #refused = false;
   #closed = false;
   #pending: { data: RawData; isBinary: boolean }[] = [];
   #pendingBytes = 0;
@@ -37,6 +40,10 @@ export class ClientSession {
   #subscriptions?: Set<Subscription>;
   /** Filled while Nest runs the gateways' `handleConnection` for this client. */
   readonly outcomes: ConnectionOutcome[] = [];
+  /** Read and reset by the adapter's one lifecycle timer (heartbeat, idle sweep). */
+  awaitingPong = false;
+  heard = true;
+  quietSince = 0;
 
   constructor(
     readonly client: WebSocket,
@@ -52,6 +59,17 @@ export class ClientSession {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The client failed its `handleConnection`: it was never the gateway's, and nothing it sent is handled. */
+  get refused(): boolean {
+    return this.#refused;
+  }
+
+  refuse(): void {
+    if (this.#admitted) return;
+    this.#refused = true;
+    this.#dropPending();
   }
 
   addDispatcher(dispatcher: MessageDispatcher): void {
@@ -82,6 +100,7 @@ export class ClientSession {
   }
 
   #onMessage = (data: RawData, isBinary: boolean): void => {
+    this.heard = true;
     if (this.#admitted) {
       this.#dispatch(data, isBinary);
       return;
@@ -90,11 +109,13 @@ export class ClientSession {
     this.#pendingBytes += byteLength(data);
     if (this.#pendingBytes > this.limits.maxPendingBytes) {
       this.#dropPending();
+      markServerClose(this.client, 'limit', WsStatus.WS_1009_MESSAGE_TOO_BIG, MESSAGE_TOO_BIG_REASON);
       closeWebSocket(this.client, WsStatus.WS_1009_MESSAGE_TOO_BIG, MESSAGE_TOO_BIG_REASON);
       return;
     }
     if (this.#pending.length >= this.limits.maxPendingMessages) {
       this.#dropPending();
+      markServerClose(this.client, 'limit', WsStatus.WS_1008_POLICY_VIOLATION, TOO_MANY_PENDING_MESSAGES_REASON);
       closeWebSocket(this.client, WsStatus.WS_1008_POLICY_VIOLATION, TOO_MANY_PENDING_MESSAGES_REASON);
       return;
     }
@@ -116,7 +137,9 @@ export class ClientSession {
     this.#closed = true;
   }
 
-  #onClose = (): void => {
+  /** The socket's first `close` listener: how the client left is settled before Nest's `handleDisconnect`. */
+  #onClose = (code: number, reason: Buffer): void => {
+    recordDisconnect(this.client, code, reason);
     this.#closed = true;
     this.#pending = [];
     this.#pendingBytes = 0;

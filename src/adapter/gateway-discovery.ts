@@ -1,47 +1,26 @@
 import type { Type } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
-import {
-  GATEWAY_METADATA,
-  GATEWAY_OPTIONS,
-  MESSAGE_MAPPING_METADATA,
-  MESSAGE_METADATA,
-  PORT_METADATA,
-} from '@nestjs/websockets/constants.js';
 import { GatewayDescriptor, type MessageHandlerRef } from '../context/gateway-descriptor.js';
 import type { WsHandshakeMetadata } from '../decorators/ws-handshake.decorator.js';
+import { gatewayProviders } from '../nest/module-container.js';
+import { GATEWAY_OPTIONS, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA, PORT_METADATA } from '../nest/nest-metadata.js';
 import { WS_HANDSHAKE_METADATA } from '../ws-errors.constants.js';
 
-/** A gateway found in the app, with the module that declares it. */
-export interface DiscoveredGateway {
-  descriptor: GatewayDescriptor;
-  /** The module's injectables, where Nest keeps the instances of `@UseFilters`/`@UseGuards` classes. */
-  injectables: Map<unknown, { instance?: unknown }>;
-}
-
-/** Every static gateway instance of the app, read once from Nest's module container. */
-export function discoverGateways(modules: ModulesContainer): DiscoveredGateway[] {
-  const found: DiscoveredGateway[] = [];
-  for (const [moduleKey, moduleRef] of modules) {
-    for (const wrapper of moduleRef.providers.values()) {
-      const { metatype, instance } = wrapper;
-      if (!metatype || !instance || wrapper.isNotMetatype || typeof metatype !== 'function') continue;
-      if (!Reflect.hasMetadata(GATEWAY_METADATA, metatype)) continue;
-      const gateway = metatype as Type;
-      const options = (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) ?? {}) as { path?: string };
-      const port = (Reflect.getMetadata(PORT_METADATA, gateway) as number | undefined) ?? 0;
-      const descriptor = new GatewayDescriptor(
-        gateway,
-        instance as Record<string, unknown>,
-        port,
-        gatewayPattern(port, options.path),
-        Reflect.getMetadata(WS_HANDSHAKE_METADATA, gateway) as WsHandshakeMetadata | undefined,
-        messageHandlers(gateway),
-        moduleKey,
-      );
-      found.push({ descriptor, injectables: moduleRef.injectables as Map<unknown, { instance?: unknown }> });
-    }
-  }
-  return found;
+/** Every static gateway of the app, described once from its metadata. */
+export function discoverGateways(modules: ModulesContainer): GatewayDescriptor[] {
+  return gatewayProviders(modules).map(({ gateway, instance, moduleKey }) => {
+    const options = (Reflect.getMetadata(GATEWAY_OPTIONS, gateway) ?? {}) as { path?: string };
+    const port = (Reflect.getMetadata(PORT_METADATA, gateway) as number | undefined) ?? 0;
+    return new GatewayDescriptor(
+      gateway,
+      instance,
+      port,
+      gatewayPattern(port, options.path),
+      Reflect.getMetadata(WS_HANDSHAKE_METADATA, gateway) as WsHandshakeMetadata | undefined,
+      messageHandlers(gateway),
+      moduleKey,
+    );
+  });
 }
 
 /**
@@ -50,8 +29,7 @@ export function discoverGateways(modules: ModulesContainer): DiscoveredGateway[]
  */
 export function gatewayPattern(port: number, path: string | undefined): string | undefined {
   if (path === undefined || path === '') return port === 0 ? '/' : undefined;
-  const normalised = `/${path}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
-  return normalised;
+  return `/${path}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
 }
 
 function messageHandlers(gateway: Type): Map<string, MessageHandlerRef> {

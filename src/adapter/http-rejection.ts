@@ -6,12 +6,13 @@ import type { WsValidationErrorItem } from '../interfaces/ws-validation-error-it
 
 /**
  * The HTTP status that stands for a close code when the upgrade is refused instead
- * of completed. 4000 + an HTTP status (4401, 4403, 4404, …) maps to that status, a
- * common convention for private close codes.
+ * of completed. 4000 + an HTTP status (4401, 4403, 4404, 4429, …) maps to that status, a
+ * common convention for private close codes and what `WebSocketExceptionFilter` makes of
+ * a 4xx `HttpException`; a status Node has no text for (4499) is still that status.
  */
 export function httpStatusForCloseCode(code: number, validation: boolean): number {
   if (validation) return 400;
-  if (code >= 4400 && code <= 4599 && STATUS_CODES[code - 4000]) return code - 4000;
+  if (code >= 4400 && code <= 4599) return code - 4000;
   switch (code) {
     case WsStatus.WS_1002_PROTOCOL_ERROR:
     case WsStatus.WS_1003_UNSUPPORTED_DATA:

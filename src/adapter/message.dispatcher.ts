@@ -33,12 +33,14 @@ export interface DispatchOptions {
  * returns. The handler table is built once per client; no rxjs pipeline runs per message,
  * and an Observable reply is subscribed to only while the socket is open. Handler errors
  * never get here: Nest's proxy hands them to the filters. What does get here (a filter that
- * failed itself, a reply JSON cannot write) closes the client with 1011.
+ * failed itself, a reply JSON cannot write) is logged, and closes the client with 1011 on a
+ * gateway that declares `@WsHandshake`.
  */
 export function createMessageDispatcher(
   session: ClientSession,
   handlers: readonly MessageMappingProperties[],
   options: DispatchOptions,
+  closeOnFailure: boolean,
 ): (data: RawData, isBinary: boolean) => void {
   const table = new Map<unknown, MessageMappingProperties>();
   for (const handler of handlers) table.set(handler.message, handler);
@@ -46,7 +48,8 @@ export function createMessageDispatcher(
 
   const fail = (error: unknown) => {
     options.logger.error('A message handler failed where no filter could take it', errorDetail(error));
-    closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
+    // As the stock adapter, a gateway without `@WsHandshake` logs it and keeps the socket.
+    if (closeOnFailure) closeWebSocket(client, WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);
   };
   const send = (value: unknown) => {
     if (value === undefined || value === null || client.readyState !== ReadyState.OPEN) return;

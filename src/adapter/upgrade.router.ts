@@ -7,6 +7,8 @@ export interface ServerRoute<S = unknown> {
   /** `undefined`: every path (a gateway on its own port with no `path`). */
   readonly pattern: string | undefined;
   readonly gateways: GatewayDescriptor[];
+  /** A gateway of the route declares `@WsHandshake`: handshakes are checked, clients admitted. */
+  readonly checked: boolean;
 }
 
 export type RouteMatch<S> =

@@ -5,6 +5,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Observable } from 'rxjs';
+import type * as WsModule from 'ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import {
   BAD_REQUEST_REASON,
@@ -13,13 +14,18 @@ import {
   ORIGIN_NOT_ALLOWED_REASON,
 } from '../exceptions/messages.constant.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
+import { ConnectionSupervisor } from '../lifecycle/connection-supervisor.js';
+import { closeClientsForShutdown, refuseUpgradeDuringShutdown } from '../lifecycle/graceful-shutdown.js';
 import { errorDetail } from '../utils/error-detail.util.js';
 import { CONNECTION_EVENT, ERROR_EVENT } from '../ws-errors.constants.js';
+import { gatedWebSocketClass } from '../admission/admission-gate.js';
+import { HandshakeAdmission } from '../admission/handshake.pipeline.js';
+import { getClientState } from '../context/client-state.js';
 import { resolveSettings, type AdapterSettings } from './adapter-settings.js';
 import { getClientSession } from './client-session.js';
-import { gatewayPattern } from './gateway-discovery.js';
+import { EnhancerResolver } from './enhancer-resolver.js';
+import { discoverGateways, gatewayPattern } from './gateway-discovery.js';
 import { GatewayRuntimes } from './gateway-runtimes.js';
-import { HandshakeAdmission } from './handshake.admission.js';
 import { refuseUpgrade } from './http-rejection.js';
 import { createMessageDispatcher, type DispatchOptions } from './message.dispatcher.js';
 import { isOriginAllowed } from './origin.check.js';
@@ -56,9 +62,13 @@ export class ValidatingWsAdapter extends WsAdapter {
   readonly #ownOptions: ValidatingWsAdapterOptions;
   readonly #ws = loadWsPackage();
   #settings?: AdapterSettings;
+  #resolver?: EnhancerResolver;
   #runtimes?: GatewayRuntimes;
   #admission?: HandshakeAdmission;
   #dispatch?: DispatchOptions;
+  #supervisor?: ConnectionSupervisor;
+  /** Set once the app closes: new upgrades are refused, clients in their handshake are refused. */
+  #shutdown?: Promise<void>;
   readonly #routers = new Map<number, UpgradeRouter<WebSocketServer>>();
   readonly #upgradeListeners = new Map<http.Server, (...args: any[]) => void>();
 
@@ -79,7 +89,7 @@ export class ValidatingWsAdapter extends WsAdapter {
 
   /** The settings in force: the module's options overridden by the adapter's. */
   protected get settings(): AdapterSettings {
-    return (this.#settings ??= resolveSettings(this.#modules(), this.#ownOptions));
+    return (this.#settings ??= resolveSettings(this.#modules(), this.#ownOptions, this.#enhancers()));
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string; server?: unknown; namespace?: string } = {}): any {
@@ -87,15 +97,21 @@ export class ValidatingWsAdapter extends WsAdapter {
     if (namespace || server) return super.create(port, options as never);
     const runtimes = this.#prepare();
     const pattern = gatewayPattern(port, path);
+    const gateways = runtimes.descriptors.filter(descriptor => descriptor.port === port && descriptor.path === pattern);
+    const checked = gateways.some(descriptor => descriptor.handshake);
+    const supervisor = this.#lifecycle();
     const wsServer = this.bindErrorHandler(
       new this.#ws.WebSocketServer({
         maxPayload: this.settings.maxPayload,
         closeTimeout: this.settings.closeTimeout,
         ...wsOptions,
+        // Every client is supervised (heartbeat, idle, backpressure); a checked gateway's clients also
+        // hold what the app sends them until they are admitted.
+        WebSocket: this.#socketClass(supervisor, checked, wsOptions.WebSocket as typeof WsModule.WebSocket | undefined),
         noServer: true,
       } as never),
     ) as WebSocketServer;
-    const gateways = runtimes.descriptors.filter(descriptor => descriptor.port === port && descriptor.path === pattern);
+    supervisor.watch(wsServer);
     if (gateways.length > 1) {
       this.logger.warn(`${gateways.map(g => g.gateway.name).join(', ')} share ${pattern ?? 'every path'} on one server`);
     }
@@ -105,7 +121,7 @@ export class ValidatingWsAdapter extends WsAdapter {
     }
     const created = this.ensureHttpServerExists(port, httpServer ?? http.createServer());
     if (port !== UNDERLYING_HTTP_SERVER_PORT) created?.listen(port);
-    this.#router(port).add({ server: wsServer, pattern, gateways: [...gateways] });
+    this.#router(port).add({ server: wsServer, pattern, gateways: [...gateways], checked });
     (wsServer as WebSocketServer & { path?: string }).path = pattern ?? '*';
     return wsServer;
   }
@@ -120,7 +136,8 @@ export class ValidatingWsAdapter extends WsAdapter {
       super.bindMessageHandlers(client, handlers, transform);
       return;
     }
-    session.addDispatcher(createMessageDispatcher(session, handlers, this.#dispatchOptions()));
+    const closeOnFailure = getClientState(client)?.checked ?? true;
+    session.addDispatcher(createMessageDispatcher(session, handlers, this.#dispatchOptions(), closeOnFailure));
   }
 
   override bindErrorHandler(server: any): any {
@@ -131,8 +148,23 @@ export class ValidatingWsAdapter extends WsAdapter {
     return server;
   }
 
+  /**
+   * Nest's `app.close()` (and `enableShutdownHooks()`): every client gets `shutdownCloseCode`
+   * (1001 `Going Away` by default) and up to `closeTimeout` to answer before it is dropped, where
+   * the stock adapter drops them all at once (they see 1006). From the first call on, new
+   * upgrades and those still being checked are refused with HTTP 503.
+   */
+  override async close(server: any): Promise<void> {
+    const clients = (server as Partial<WebSocketServer> | undefined)?.clients;
+    await Promise.all([
+      this.#beginShutdown(),
+      clients && closeClientsForShutdown(clients, this.settings.shutdownCloseCode, this.settings.closeTimeout),
+    ]);
+    await super.close(server);
+  }
+
   override async dispose(): Promise<void> {
-    this.#admission?.dispose();
+    await this.#beginShutdown();
     // A server passed in by the caller outlives the adapter: take our listener off it.
     for (const [server, listener] of this.#upgradeListeners) server.off('upgrade', listener);
     this.#upgradeListeners.clear();
@@ -150,15 +182,40 @@ export class ValidatingWsAdapter extends WsAdapter {
     return httpServer;
   }
 
+  #lifecycle(): ConnectionSupervisor {
+    return (this.#supervisor ??= new ConnectionSupervisor(this.settings));
+  }
+
+  /** The class a server builds its clients from: the gateway's own (or ws'), supervised, and gated where checked. */
+  #socketClass(supervisor: ConnectionSupervisor, checked: boolean, given: typeof WsModule.WebSocket | undefined): typeof WsModule.WebSocket {
+    const supervised = supervisor.socketClass(given ?? this.#ws.WebSocket);
+    return checked ? gatedWebSocketClass(supervised) : supervised;
+  }
+
+  #beginShutdown(): Promise<void> {
+    if (!this.#shutdown) {
+      this.#supervisor?.stop();
+      // Clients in their handshake are refused now, not admitted during the shutdown.
+      this.#shutdown = this.#admission?.shutdown() ?? Promise.resolve();
+    }
+    return this.#shutdown;
+  }
+
   /** Nest's module container; `ModulesContainer` is always there, so `app.get()` cannot fail on it. */
   #modules(): ModulesContainer | undefined {
     return this.#app?.get(ModulesContainer, { strict: false });
   }
 
+  /** The one policy by which guard and filter classes become instances. */
+  #enhancers(): EnhancerResolver {
+    return (this.#resolver ??= new EnhancerResolver(this.#modules()));
+  }
+
   /** Finds the app's gateways and readies them, once. */
   #prepare(): GatewayRuntimes {
     if (!this.#runtimes) {
-      this.#runtimes = new GatewayRuntimes(this.#modules(), this.settings);
+      const modules = this.#modules();
+      this.#runtimes = new GatewayRuntimes(modules ? discoverGateways(modules) : [], this.#enhancers(), this.settings);
       this.#admission = new HandshakeAdmission(this.#runtimes, this.settings, this.#ws, this.logger);
     }
     return this.#runtimes;
@@ -195,6 +252,10 @@ export class ValidatingWsAdapter extends WsAdapter {
     }
     if (found.kind === 'malformed') {
       refuseUpgrade(socket, 400, { code: null, reason: BAD_REQUEST_REASON });
+      return;
+    }
+    if (this.#shutdown) {
+      refuseUpgradeDuringShutdown(socket, this.settings.shutdownCloseCode);
       return;
     }
     const { allowedOrigins } = this.settings;

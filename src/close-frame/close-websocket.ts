@@ -1,3 +1,4 @@
+import { markServerClose } from '../lifecycle/disconnect-info.js';
 import { ReadyState } from '../ws-errors.constants.js';
 import { assertSendableCloseCode } from './close-code.validation.js';
 import { encodeCloseReason, type CloseReasonOptions } from './close-reason.encoder.js';
@@ -35,6 +36,8 @@ export function closeWebSocket(
   assertSendableCloseCode(code);
   const text = encodeCloseReason(reason, options);
   if (client.readyState !== ReadyState.CONNECTING && client.readyState !== ReadyState.OPEN) return false;
+  // For `getDisconnectInfo`: the server closes, after an error unless a more specific cause was recorded.
+  markServerClose(client, 'error', code, text);
   try {
     client.close(code, text);
     return true;

@@ -26,11 +26,6 @@ export class GatewayDescriptor {
     readonly moduleKey: string | undefined,
   ) {}
 
-  /** The method whose context a handshake or connection error names. */
-  get connectionHandler(): Function {
-    return (this.gateway.prototype.handleConnection as Function | undefined) ?? this.gateway;
-  }
-
   endpoint(phase: EndpointPhase, event?: string): EndpointContext {
     const key = event === undefined ? phase : `${phase}\u0000${event}`;
     let context = this.#contexts.get(key);
@@ -43,14 +38,18 @@ export class GatewayDescriptor {
 
   private createContext(phase: EndpointPhase, event: string | undefined): EndpointContext {
     const ref = event === undefined ? undefined : this.handlers.get(event);
-    const methodName =
-      ref?.methodName ?? (phase === 'disconnect' ? 'handleDisconnect' : phase === 'message' ? 'unknown' : 'handleConnection');
-    const handler =
-      ref?.method ?? (this.gateway.prototype[methodName] as Function | undefined) ?? this.connectionHandler;
+    const hookName = phase === 'disconnect' ? 'handleDisconnect' : phase === 'message' ? undefined : 'handleConnection';
+    const hook = hookName === undefined ? undefined : (this.gateway.prototype[hookName] as Function | undefined);
+    // Never a method that does not exist: without one, the gateway class stands for it.
+    const [methodName, handler] = ref
+      ? [ref.methodName, ref.method]
+      : typeof hook === 'function'
+        ? [hookName, hook]
+        : [undefined, this.gateway];
     const context: EndpointContext = {
       gateway: this.gateway,
       handler,
-      function: `${this.gateway.name}.${methodName}`,
+      function: methodName === undefined ? this.gateway.name : `${this.gateway.name}.${methodName}`,
       path: `WS ${this.path ?? '/*'}`,
       phase,
     };

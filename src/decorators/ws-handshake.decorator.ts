@@ -1,18 +1,7 @@
-import type { Type } from '@nestjs/common';
+import type { WsHandshakeSpec } from '../handshake/handshake-definition.js';
 import { WS_HANDSHAKE_METADATA } from '../ws-errors.constants.js';
 
-/**
- * The DTO classes a gateway's handshake is validated against; any subset.
- * @publicApi
- */
-export interface WsHandshakeSpec {
-  /** Path parameters of the gateway's `path` pattern (`/items/:itemId/ws`). */
-  params?: Type<object>;
-  query?: Type<object>;
-  /** Header names are lower-case. */
-  headers?: Type<object>;
-  cookies?: Type<object>;
-}
+export type { WsHandshakeSpec } from '../handshake/handshake-definition.js';
 
 /** @internal What is stored: the spec and where the gateway is declared. */
 export interface WsHandshakeMetadata extends WsHandshakeSpec {
@@ -21,11 +10,14 @@ export interface WsHandshakeMetadata extends WsHandshakeSpec {
 }
 
 /**
- * Validates the handshake of every client of this gateway before the gateway sees it.
- * A failure is a `WebSocketRequestValidationError`, handled by the gateway's filters.
+ * Opts the gateway in to a checked handshake: its class-level `@UseGuards` run before the
+ * socket is accepted (and for every message), the DTOs given here are validated, and a
+ * client is admitted (in `server.clients`, sent what the app sends it) only once guards,
+ * DTOs and `handleConnection` have succeeded. `@WsHandshake()` opts in with no DTOs.
+ * A failure goes to the gateway's filters before the gateway sees the client.
  * @publicApi
  */
-export function WsHandshake(spec: WsHandshakeSpec): ClassDecorator {
+export function WsHandshake(spec: WsHandshakeSpec = {}): ClassDecorator {
   const declaredAt = callerLocation();
   return target => {
     Reflect.defineMetadata(WS_HANDSHAKE_METADATA, { ...spec, ...declaredAt }, target);

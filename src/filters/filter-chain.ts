@@ -1,12 +1,13 @@
 import { Logger, type ArgumentsHost, type ExceptionFilter, type Type } from '@nestjs/common';
-import { FILTER_CATCH_EXCEPTIONS } from '@nestjs/common/constants.js';
 import { isObservable } from 'rxjs';
 import { closeWebSocket } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import { kWrapped } from '../ws-errors.constants.js';
 import { isThenable } from '../utils/is-thenable.util.js';
+import { getClientState } from '../context/client-state.js';
 import { getEndpointContext } from '../context/endpoint-context.js';
+import { caughtTypes } from '../nest/gateway-enhancer-metadata.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { errorDetail, isInstance } from '../utils/error-detail.util.js';
 
@@ -19,8 +20,7 @@ export interface CandidateFilter {
 const logger = new Logger('WsExceptionFilters');
 
 export function toCandidate(filter: ExceptionFilter): CandidateFilter {
-  const catches = (Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, filter.constructor) as Type[] | undefined) ?? [];
-  return { filter, catches };
+  return { filter, catches: caughtTypes(filter) };
 }
 
 /** Nest's rule: the first filter whose `@Catch()` is empty or matches the exception. */
@@ -32,7 +32,10 @@ export function selectFilter(candidates: readonly CandidateFilter[], exception: 
 
 /**
  * Runs a filter so that nothing it does escapes: a throw, a rejection or an Observable
- * that errors closes the client with 1011 and is logged; the process keeps running.
+ * that errors is logged and the process keeps running. On a gateway that declares
+ * `@WsHandshake` the client is closed with 1011; on any other the socket stays open, as the
+ * stock adapter leaves it after logging a filter that rethrows (admission still closes a
+ * client whose `handleConnection` failed).
  * An Observable a filter returns is subscribed to (as Nest does for RPC filters).
  *
  * @returns for an async filter (a promise or an Observable), a promise that settles,
@@ -69,7 +72,8 @@ export function runFilterSafely(filter: ExceptionFilter, exception: unknown, hos
 /**
  * Makes a filter instance that Nest invokes itself (message phase) safe in place:
  * Nest ignores what `catch` returns, so a rejecting async filter would otherwise be an
- * unhandled rejection, which ends a Node process.
+ * unhandled rejection, which ends a Node process. Done before init, since Nest binds each
+ * instance's `catch` then (the assumption in nest/gateway-enhancer-metadata.ts).
  */
 export function guardFilterInstance(filter: ExceptionFilter): void {
   const original = filter.catch as ExceptionFilter['catch'] & { [kWrapped]?: true };
@@ -95,6 +99,8 @@ function failClosed(client: unknown, filter: ExceptionFilter, error: unknown): v
   } catch {
     // a logger that throws must not keep the client open
   }
+  const state = getClientState(client);
+  if (state && !state.checked) return;
   try {
     if (client && typeof client === 'object' && 'close' in client) {
       closeWebSocket(client as Parameters<typeof closeWebSocket>[0], WsStatus.WS_1011_INTERNAL_ERROR, INTERNAL_ERROR_REASON);

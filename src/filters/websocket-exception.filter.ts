@@ -5,7 +5,7 @@ import { WsStatus } from '../close-frame/ws-status.js';
 import { getClientState } from '../context/client-state.js';
 import type { EndpointContext } from '../context/endpoint-context.interface.js';
 import { getEndpointContext } from '../context/endpoint-context.js';
-import { HTTP_EXCEPTION_WARNING, INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
+import { INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
 import { errorDetail, isInstance } from '../utils/error-detail.util.js';
 import { WebSocketException } from '../exceptions/websocket.exception.js';
@@ -25,10 +25,12 @@ export interface CloseFrame {
  * | `WebSocketException(code, reason)` | `code` | `reason` |
  * | `WebSocketRequestValidationError` | 1008 | JSON of `errors()` |
  * | `WsException` | 1008 | its message |
- * | `HttpException` | 1011 | `Internal Server Error` (and a warning) |
+ * | `HttpException` with a 4xx status | `4000 + status` | its message (an array message as JSON) |
+ * | `HttpException` with any other status | 1011 | `Internal Server Error` (logged with the endpoint) |
  * | anything else | 1011 | `Internal Server Error` (logged with the endpoint) |
  *
- * Extend it and override `toCloseFrame` (or one of its `protected` steps) to change a row.
+ * Extend it and override `toCloseFrame` (or one of its `protected` steps, such as
+ * `httpExceptionToCloseFrame`) to change a row.
  * @publicApi
  */
 @Catch()
@@ -51,21 +53,42 @@ export class WebSocketExceptionFilter implements WsExceptionFilter {
     if (isInstance(exception, WsException)) {
       return { code: WsStatus.WS_1008_POLICY_VIOLATION, reason: exception.message };
     }
-    if (isInstance(exception, HttpException)) {
-      this.warnHttpException(exception, host);
-      return { code: WsStatus.WS_1011_INTERNAL_ERROR, reason: INTERNAL_ERROR_REASON };
-    }
+    if (isInstance(exception, HttpException)) return this.httpExceptionToCloseFrame(exception, host);
     this.logUnknownError(exception, host);
     return { code: WsStatus.WS_1011_INTERNAL_ERROR, reason: INTERNAL_ERROR_REASON };
   }
 
-  protected warnHttpException(exception: HttpException, host: ArgumentsHost): void {
-    if (!this.shouldLog(host)) return;
-    WebSocketExceptionFilter.logger.warn(`${describe(getEndpointContext(host))}: ${HTTP_EXCEPTION_WARNING(exception.constructor.name)}`);
+  /**
+   * A client error keeps its meaning: a 4xx closes with `4000 + status` (the convention
+   * graphql-ws and others use, and the inverse of `handshakeRejection: 'http'`), so
+   * `UnauthorizedException()` gives 4401 `Unauthorized`. The reason is the message the
+   * exception would answer over HTTP; an array message (Nest's `ValidationPipe`) becomes
+   * its JSON, fitted to the reason's 123 bytes. Any other status is a server failure:
+   * 1011 `Internal Server Error`, the message only in the log.
+   *
+   * To close every `HttpException` with 1011, as earlier releases did, override this step:
+   * `protected override httpExceptionToCloseFrame() { return { code: 1011, reason: 'Internal Server Error' }; }`
+   */
+  protected httpExceptionToCloseFrame(exception: HttpException, host: ArgumentsHost): CloseFrame {
+    const status = exception.getStatus();
+    if (!Number.isInteger(status) || status < 400 || status > 499) {
+      // Nest never logs an HttpException, whose message it sends; here the client never gets it.
+      this.logServerError(exception, host);
+      return { code: WsStatus.WS_1011_INTERNAL_ERROR, reason: INTERNAL_ERROR_REASON };
+    }
+    const response = exception.getResponse();
+    const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : undefined;
+    return { code: 4000 + status, reason: Array.isArray(message) ? message : exception.message };
   }
 
   protected logUnknownError(exception: unknown, host: ArgumentsHost): void {
-    if (isInstance(exception, IntrinsicException) || !this.shouldLog(host)) return;
+    if (isInstance(exception, IntrinsicException)) return;
+    this.logServerError(exception, host);
+  }
+
+  /** Logs an error the client hears of only as 1011, with its endpoint and stack. */
+  protected logServerError(exception: unknown, host: ArgumentsHost): void {
+    if (!this.shouldLog(host)) return;
     WebSocketExceptionFilter.logger.error(`Unhandled error in ${describe(getEndpointContext(host))}`, errorDetail(exception));
   }
 

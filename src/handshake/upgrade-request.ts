@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { getClientState } from '../context/client-state.js';
+import { NOT_SERVED_BY_ADAPTER } from '../exceptions/messages.constant.js';
 
 /**
  * What a client's upgrade request said, kept for the life of the connection instead of
@@ -30,6 +31,6 @@ export function upgradeRequestInfo(request: IncomingMessage, remoteAddress = req
  */
 export function getUpgradeRequest(client: unknown): UpgradeRequestInfo {
   const state = getClientState(client);
-  if (!state) throw new Error('getUpgradeRequest(client): this client was not served by ValidatingWsAdapter');
+  if (!state) throw new Error(NOT_SERVED_BY_ADAPTER('getUpgradeRequest'));
   return state.upgrade;
 }

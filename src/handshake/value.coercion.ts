@@ -1,7 +1,6 @@
 import type { Type } from '@nestjs/common';
-
-/** Keys that would reach an object's prototype if assigned; never handed to class-transformer. */
-export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+import type { SentValues } from '../validation/dto.validator.js';
+import { PROTOTYPE_KEYS } from '../validation/prototype-keys.js';
 
 const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*$/i;
 const TRUE = new Set(['true', '1', 'on', 'yes']);
@@ -43,8 +42,22 @@ function coercerFor(dto: Type, key: string): Coerce {
   return coerce;
 }
 
+type RawSource = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** A handshake source (raw strings) made ready for the validation core against one DTO. */
+export function handshakeSentValues(dto: Type, raw: RawSource): SentValues {
+  return {
+    plain: coerceToDeclaredTypes(dto, raw),
+    input: key => sentValue(dto, key, raw[key]),
+    present: key => raw[key] !== undefined,
+    prototypeKeys: Object.keys(raw)
+      .filter(key => PROTOTYPE_KEYS.has(key))
+      .map(key => [key]),
+  };
+}
+
 /** The value as the client sent it, in the shape the property takes: the last of several for a scalar. */
-export function sentValue(dto: Type, key: string, value: string | readonly string[] | undefined): unknown {
+function sentValue(dto: Type, key: string, value: string | readonly string[] | undefined): unknown {
   if (value === undefined || typeof value === 'string') return value;
   return Reflect.getMetadata('design:type', dto.prototype, key) === Array ? [...value] : value[value.length - 1];
 }
@@ -54,9 +67,9 @@ export function sentValue(dto: Type, key: string, value: string | readonly strin
  * key gives an array to an array property and its last value to a scalar one; numbers and
  * booleans are parsed strictly. Prototype keys are left out; the caller reports them.
  */
-export function coerceToDeclaredTypes(
+function coerceToDeclaredTypes(
   dto: Type,
-  raw: Readonly<Record<string, string | readonly string[] | undefined>>,
+  raw: RawSource,
 ): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {

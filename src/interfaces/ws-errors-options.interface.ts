@@ -4,6 +4,7 @@ import type { ValidatorOptions } from 'class-validator';
 import type { IncomingMessage } from 'node:http';
 import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
 import type { TrustProxy } from '../handshake/client-address.js';
+import type { HeartbeatOptions, ShutdownCloseCode } from '../lifecycle/lifecycle-options.js';
 
 /** A filter given to `WsErrorsModule.forRoot({ filters })`: a class (resolved with DI) or an instance. */
 export type WsErrorsFilter = Type<ExceptionFilter> | ExceptionFilter;
@@ -58,6 +59,25 @@ export interface WsErrorsOptions {
    * the default) or `'close'` (1003 `Unknown event`).
    */
   unknownEvent?: 'ignore' | 'close';
+  /**
+   * Pings every client each `interval` ms and drops one that has not answered within `timeout` ms
+   * (`handleDisconnect` sees cause `'heartbeat'`); `false` turns it off.
+   * Default `{ interval: 30_000, timeout: 10_000 }`.
+   */
+  heartbeat?: HeartbeatOptions | false;
+  /**
+   * Milliseconds a client may send no message before it is closed with 4408 `Idle timeout`
+   * (pongs do not count). Off by default (`false` or `0`).
+   */
+  idleTimeout?: number | false;
+  /**
+   * Bytes of unsent data (`bufferedAmount`) a client may hold before it is closed with
+   * 1013 `Too much unsent data`, and dropped after `closeTimeout` if it does not read that
+   * frame either. Default 4 MiB; `false` for no limit.
+   */
+  maxBufferedBytes?: number | false;
+  /** What `app.close()` sends every client: 1001 `Going Away` (default) or 1012 `Service Restart`. */
+  shutdownCloseCode?: ShutdownCloseCode;
   /**
    * Which proxies' `X-Forwarded-For` to believe, in the style of Express's `trust proxy`
    * (`true`, a hop count, addresses/CIDRs/`'loopback'`/`'uniquelocal'`, or a predicate).

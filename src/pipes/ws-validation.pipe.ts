@@ -1,12 +1,11 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform, type Type } from '@nestjs/common';
-import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
-import { validate, type ValidatorOptions } from 'class-validator';
+import type { ClassTransformOptions } from 'class-transformer';
+import type { ValidatorOptions } from 'class-validator';
 import { BODY_NOT_OBJECT_MESSAGE, MISSING_FIELD_MESSAGE } from '../exceptions/messages.constant.js';
 import { WebSocketRequestValidationError } from '../exceptions/websocket-request-validation.error.js';
-import { toErrorItems } from '../handshake/validation-error.mapper.js';
-import type { WsValidationErrorItem } from '../interfaces/ws-validation-error-item.interface.js';
-
-import { stripPrototypeKeys } from './strip-prototype-keys.js';
+import { WS_PAYLOAD_PARAM_TYPE } from '../nest/nest-metadata.js';
+import { validateDto, type DtoValidationOptions } from '../validation/dto.validator.js';
+import { stripPrototypeKeys } from '../validation/prototype-keys.js';
 
 /**
  * Options of {@link WsValidationPipe}: class-validator's own options, plus how the body
@@ -20,8 +19,6 @@ export interface WsValidationPipeOptions extends ValidatorOptions {
   transformOptions?: ClassTransformOptions;
 }
 
-/** `@MessageBody()` (Nest's `WsParamtype.PAYLOAD`). */
-const PAYLOAD_PARAM_TYPE = 3;
 /** Metatypes that are not DTOs: a body declared as one of these is passed through. */
 const NOT_DTOS: ReadonlySet<unknown> = new Set([String, Boolean, Number, Array, Object, Buffer, Date, Symbol, BigInt, Function]);
 
@@ -39,18 +36,18 @@ const NOT_DTOS: ReadonlySet<unknown> = new Set([String, Boolean, Number, Array, 
  * values are (`{"q":"3"}` fails `isInt`). A body declared as a primitive (`string`,
  * `number`, …) or without a type passes through, as do parameters other than the body
  * (`@ConnectedSocket()`, `@HandshakeQuery()`, …), so the pipe can sit in `@UsePipes()`.
+ * It shares one validation core with handshake DTOs: the same items, the same defaults, and
+ * prototype keys (`__proto__`, …) never assigned, reported where `forbidNonWhitelisted` is on.
  * @publicApi
  */
 @Injectable()
 export class WsValidationPipe implements PipeTransform {
-  protected readonly validatorOptions: ValidatorOptions;
-  protected readonly transformOptions: ClassTransformOptions | undefined;
+  protected readonly validation: DtoValidationOptions;
   protected readonly transformEnabled: boolean;
 
   constructor(options: WsValidationPipeOptions = {}) {
     const { transform, transformOptions, ...validatorOptions } = options;
-    this.validatorOptions = { forbidUnknownValues: false, ...validatorOptions };
-    this.transformOptions = transformOptions;
+    this.validation = { validatorOptions, transformOptions };
     this.transformEnabled = transform ?? true;
   }
 
@@ -64,25 +61,21 @@ export class WsValidationPipe implements PipeTransform {
     if (typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
       throw new WebSocketRequestValidationError([{ type: 'isObject', loc, msg: BODY_NOT_OBJECT_MESSAGE(loc), input: value }]);
     }
-    stripPrototypeKeys(value);
     const sent = value as Record<string, unknown>;
-    const instance = plainToInstance(metatype as Type<object>, sent, this.transformOptions) as object;
-    const failures = await validate(instance, this.validatorOptions);
-    if (failures.length > 0) {
-      const errors: WsValidationErrorItem[] = toErrorItems(
-        failures,
-        loc,
-        key => sent[key],
-        key => Object.hasOwn(sent, key) && sent[key] !== undefined,
-      );
-      throw new WebSocketRequestValidationError(errors);
-    }
+    const prototypeKeys = stripPrototypeKeys(sent);
+    const { value: instance, errors } = await validateDto(
+      metatype as Type<object>,
+      { plain: sent, input: key => sent[key], present: key => Object.hasOwn(sent, key) && sent[key] !== undefined, prototypeKeys },
+      loc,
+      this.validation,
+    );
+    if (errors.length > 0) throw new WebSocketRequestValidationError(errors);
     return this.transformEnabled ? instance : value;
   }
 
   /** The body's DTO parameters; a primitive, an untyped body and every other parameter pass. */
   protected toValidate({ metatype, type }: ArgumentMetadata): boolean {
-    const isBody = (type as unknown) === PAYLOAD_PARAM_TYPE || type === 'body';
+    const isBody = (type as unknown) === WS_PAYLOAD_PARAM_TYPE || type === 'body';
     return isBody && typeof metatype === 'function' && !NOT_DTOS.has(metatype);
   }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
 import { loadWsPackage } from '../adapter/ws-package.js';
+import { shouldReconnect } from '../close-frame/close-code-advice.js';
 
 /** What a test asks of a connection: like Starlette's `TestClient.websocket_connect`. */
 export interface WsConnectOptions {
@@ -20,9 +21,12 @@ export interface WsConnectOptions {
   localAddress?: string;
 }
 
-/** How a connection ended: a close frame, a refused upgrade, or a drop with neither. */
+/**
+ * How a connection ended: a close frame, a refused upgrade, or a drop with neither.
+ * `allowReconnect` is `shouldReconnect(code)`: whether a real client should reconnect (with backoff).
+ */
 export type WsOutcome =
-  | { kind: 'closed'; code: number; reason: string; wasClean: boolean }
+  | { kind: 'closed'; code: number; reason: string; wasClean: boolean; allowReconnect: boolean }
   | { kind: 'refused'; status: number; body: unknown };
 
 /**
@@ -69,7 +73,7 @@ export class WsTestConnection {
       });
       socket.once('close', (code, reason) => {
         clearTimeout(timer);
-        resolve({ kind: 'closed', code, reason: reason.toString(), wasClean: code !== 1006 });
+        resolve({ kind: 'closed', code, reason: reason.toString(), wasClean: code !== 1006, allowReconnect: shouldReconnect(code) });
       });
       socket.on('error', () => undefined);
     });

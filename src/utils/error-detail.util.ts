@@ -41,3 +41,14 @@ export function isInstance<T>(value: unknown, type: abstract new (...args: never
     return false;
   }
 }
+
+/** Builds an error with no stack trace: for refusals, which are control flow, not bugs. */
+export function withoutStackTrace<T>(build: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

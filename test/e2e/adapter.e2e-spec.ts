@@ -99,6 +99,7 @@ class TokenGuard implements CanActivate {
 }
 
 @WebSocketGateway({ path: '/guarded' })
+@WsHandshake()
 @UseGuards(TokenGuard)
 @UseFilters(WebSocketExceptionFilter)
 class GuardedGateway {
@@ -284,7 +285,7 @@ describe('ValidatingWsAdapter', () => {
         expect(body.code).toBe(1008);
         expect(JSON.parse(body.reason)).toEqual([{ type: 'isInt', loc: ['query', 'q'], msg: 'q must be an integer number', input: 'abc' }]);
         expect(body.errors).toEqual([{ type: 'isInt', loc: ['query', 'q'], msg: 'q must be an integer number', input: 'abc' }]);
-        expect(await connectWs(httpApp, '/guarded?token=no').outcome).toMatchObject({ kind: 'refused', status: 403, body: { code: 1008, reason: 'Forbidden' } });
+        expect(await connectWs(httpApp, '/guarded?token=no').outcome).toMatchObject({ kind: 'refused', status: 403, body: { code: 1008, reason: 'Forbidden resource' } });
         expect(await connectWs(httpApp, '/guarded?token=throw-ws').outcome).toMatchObject({ kind: 'refused', status: 403, body: { code: 4403 } });
         expect(await connectWs(httpApp, '/guarded?token=throw-error').outcome).toMatchObject({
           kind: 'refused',
@@ -310,7 +311,7 @@ describe('ValidatingWsAdapter', () => {
     });
 
     it('closes with 1008 Forbidden when the guard refuses', async () => {
-      expect(await connectWs(app, '/guarded?token=no').outcome).toMatchObject({ kind: 'closed', code: 1008, reason: 'Forbidden' });
+      expect(await connectWs(app, '/guarded?token=no').outcome).toMatchObject({ kind: 'closed', code: 1008, reason: 'Forbidden resource' });
       expect(calls).toEqual(['guard:pending']);
     });
 

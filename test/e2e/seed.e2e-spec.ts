@@ -108,9 +108,11 @@ describe('the seed scenarios', () => {
   it('lets a custom filter close with 1003 and read the endpoint context', async () => {
     const outcome = await connectWs(app, '/custom').outcome;
     expect(outcome).toMatchObject({ kind: 'closed', code: 1003 });
+    // CustomGateway has no handleConnection: the context never names a method that does not exist.
     expect(seen.at(-1)).toMatchObject({
       gateway: CustomGateway,
-      function: 'CustomGateway.handleConnection',
+      handler: CustomGateway,
+      function: 'CustomGateway',
       path: 'WS /custom',
       phase: 'handshake',
     });

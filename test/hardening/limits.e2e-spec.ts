@@ -43,6 +43,7 @@ class NeverSettlingGuard implements CanActivate {
 }
 
 @WebSocketGateway({ path: '/slow-guard' })
+@WsHandshake()
 @UseGuards(NeverSettlingGuard)
 @UseFilters(WebSocketExceptionFilter)
 class SlowGuardGateway {}
@@ -71,6 +72,7 @@ class ThrowingGuard implements CanActivate {
 }
 
 @WebSocketGateway({ path: '/stuck-filter' })
+@WsHandshake()
 @UseGuards(ThrowingGuard)
 @UseFilters(WebSocketExceptionFilter, NeverSettlingFilter)
 class StuckFilterGateway {}
@@ -364,6 +366,7 @@ describe('allowedOrigins refuses a foreign Origin with HTTP 403 before any gatew
   }
 
   @WebSocketGateway({ path: '/origin' })
+  @WsHandshake()
   @UseGuards(SpyGuard)
   @UseFilters(WebSocketExceptionFilter)
   class OriginGateway {

@@ -1,18 +1,20 @@
 import { Injectable, UseFilters, UseGuards, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
-import { MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { IsIn, IsInt } from 'class-validator';
 import { finalize, interval, map } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { WebSocketServer as WsServer } from 'ws';
-import { WebSocketExceptionFilter, WsHandshake, getHandshake } from '../../src/index.js';
-import { connectWs } from '../../src/testing/index.js';
+import type { Socket } from 'node:net';
+import { WebSocket, type WebSocketServer as WsServer } from 'ws';
+import { WebSocketExceptionFilter, WsHandshake, getDisconnectInfo, getHandshake } from '../../src/index.js';
+import { baseUrl, connectWs } from '../../src/testing/index.js';
 import { startApp } from '../fixtures/app.js';
 import { RawWsClient, appPort, deferred, settle, upgradeRequest } from '../fixtures/hostile-raw.js';
 
 /**
  * A soak sized for two cores: a few thousand connections with mixed endings, about 50 at a
- * time, then, with the app still running, nothing may be left behind: no socket, no timer,
- * no client in the gateway's server, no heap growth beyond a stated bound.
+ * time (among them heartbeat, idle and backpressure closes), then, with the app still running,
+ * nothing may be left behind: no socket, no timer, no client in the gateway's server, no heap
+ * growth beyond a stated bound.
  * Needs `--expose-gc` (vitest.config.ts passes it to every worker).
  */
 
@@ -20,6 +22,10 @@ const TOTAL = 2_000;
 const CONCURRENCY = 50;
 const CLOSE_TIMEOUT = 300;
 const HEAP_GROWTH_BOUND = 10 * 1024 * 1024;
+/** Generous beside the soak's own event-loop lag: a client of this process answers pings in time. */
+const HEARTBEAT = { interval: 500, timeout: 500 };
+const IDLE_TIMEOUT = 1_500;
+const MAX_BUFFERED = 256 * 1024;
 
 class SoakQuery {
   @IsIn(['ok', 'slow', 'deny']) mode!: string;
@@ -55,6 +61,25 @@ class SoakGuard implements CanActivate {
 class SoakGateway {
   @WebSocketServer() server!: WsServer;
 
+  handleDisconnect(client: WebSocket) {
+    const cause = getDisconnectInfo(client)?.cause ?? 'none';
+    const n = String(getHandshake(client).query.n);
+    const key = `${PLAN[Number(n) % PLAN.length]}:${cause}`;
+    causes.set(key, (causes.get(key) ?? 0) + 1);
+    departed.get(n)?.resolve(cause);
+  }
+
+  /** Sends while the client is open: a client that stopped reading is closed by maxBufferedBytes. */
+  @SubscribeMessage('flood')
+  flood(@ConnectedSocket() client: WebSocket) {
+    const chunk = 'x'.repeat(16 * 1024);
+    const pump = () => {
+      for (let i = 0; i < 16 && client.readyState === client.OPEN; i++) client.send(chunk);
+      if (client.readyState === client.OPEN) setImmediate(pump);
+    };
+    pump();
+  }
+
   @SubscribeMessage('echo')
   echo(@MessageBody() data: unknown) {
     return { event: 'echo', data };
@@ -71,10 +96,17 @@ class SoakGateway {
 }
 
 const tickStreamsEnded = { count: 0 };
+/** handleDisconnect's causes by kind of client (`kind:cause`), and the clients a test waits for by `n`. */
+const causes = new Map<string, number>();
+const departed = new Map<string, ReturnType<typeof deferred<string>>>();
 
-type Kind = 'echo' | 'invalid' | 'denied' | 'vanish' | 'silent';
-/** 40% admitted, 20% invalid, 15% denied by the guard, 15% vanishing mid-handshake, 10% never answering the close. */
-const PLAN: Kind[] = ['echo', 'echo', 'echo', 'echo', 'invalid', 'invalid', 'denied', 'denied', 'vanish', 'silent', 'echo', 'echo', 'echo', 'echo', 'invalid', 'invalid', 'denied', 'vanish', 'vanish', 'silent'];
+type Kind = 'echo' | 'invalid' | 'denied' | 'vanish' | 'silent' | 'deaf' | 'idle' | 'stalled';
+/**
+ * 30% admitted, 15% invalid, 15% denied by the guard, 10% vanishing mid-handshake, 10% never answering
+ * the close, 10% never answering pings, 5% idle, 5% that stop reading while the gateway sends.
+ */
+const PLAN: Kind[] = ['echo', 'echo', 'echo', 'invalid', 'denied', 'vanish', 'silent', 'deaf', 'idle', 'stalled', 'echo', 'echo', 'echo', 'invalid', 'invalid', 'denied', 'denied', 'vanish', 'silent', 'deaf'];
+const planned = (kind: Kind, total: number) => (PLAN.filter(k => k === kind).length * total) / PLAN.length;
 
 function countResources(): { sockets: number; timeouts: number } {
   const info = process.getActiveResourcesInfo();
@@ -91,7 +123,10 @@ describe('soak: mixed connections leave nothing behind', () => {
   const endings = new Map<string, number>();
 
   beforeAll(async () => {
-    app = await startApp({ providers: [SoakGateway, SoakGuard] }, { closeTimeout: CLOSE_TIMEOUT });
+    app = await startApp(
+      { providers: [SoakGateway, SoakGuard] },
+      { closeTimeout: CLOSE_TIMEOUT, heartbeat: HEARTBEAT, idleTimeout: IDLE_TIMEOUT, maxBufferedBytes: MAX_BUFFERED },
+    );
     port = appPort(app);
     gateway = app.get(SoakGateway);
   });
@@ -116,7 +151,7 @@ describe('soak: mixed connections leave nothing behind', () => {
       }
       case 'denied': {
         const outcome = await connectWs(app, `/soak/${room}`, { query: { mode: 'deny', n: i } }).outcome;
-        expect(outcome).toMatchObject({ kind: 'closed', code: 1008, reason: 'Forbidden' });
+        expect(outcome).toMatchObject({ kind: 'closed', code: 1008, reason: 'Forbidden resource' });
         break;
       }
       case 'vanish': {
@@ -138,6 +173,31 @@ describe('soak: mixed connections leave nothing behind', () => {
         await raw.ended;
         break;
       }
+      case 'deaf': {
+        const socket = new WebSocket(`${baseUrl(app)}/soak/${room}?mode=ok&n=${i}`, { autoPong: false });
+        socket.on('error', () => undefined);
+        const code = await new Promise<number>(resolve => socket.once('close', resolve));
+        expect(code).toBe(1006);
+        break;
+      }
+      case 'idle': {
+        const outcome = await connectWs(app, `/soak/${room}`, { query: { mode: 'ok', n: i }, timeout: IDLE_TIMEOUT * 4 }).outcome;
+        expect(outcome).toMatchObject({ kind: 'closed', code: 4408 });
+        break;
+      }
+      case 'stalled': {
+        const gone = deferred<string>();
+        departed.set(String(i), gone);
+        const ws = connectWs(app, `/soak/${room}`, { query: { mode: 'ok', n: i }, timeout: 10_000 });
+        await ws.opened;
+        (ws.socket as unknown as { _socket: Socket })._socket.pause();
+        ws.send('flood');
+        expect(await gone.promise).toBe('backpressure');
+        departed.delete(String(i));
+        ws.socket.terminate();
+        await ws.outcome;
+        break;
+      }
     }
     endings.set(kind, (endings.get(kind) ?? 0) + 1);
   }
@@ -151,7 +211,7 @@ describe('soak: mixed connections leave nothing behind', () => {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   }
 
-  it(`${TOTAL} connections, ${CONCURRENCY} at a time: sockets, timers, clients and heap back to baseline`, async () => {
+  it(`${TOTAL} connections, ${CONCURRENCY} at a time, with heartbeat, idle and backpressure closes: sockets, timers, clients and heap back to baseline`, async () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (typeof gc !== 'function') {
       throw new Error('global.gc is missing: run this file with node --expose-gc (vitest.config.ts sets test.execArgv)');
@@ -166,13 +226,20 @@ describe('soak: mixed connections leave nothing behind', () => {
     const heapBefore = process.memoryUsage().heapUsed;
 
     endings.clear();
+    causes.clear();
     await run(200, TOTAL);
-    expect(Object.fromEntries(endings)).toEqual({
-      echo: (TOTAL * 8) / 20,
-      invalid: (TOTAL * 4) / 20,
-      denied: (TOTAL * 3) / 20,
-      vanish: (TOTAL * 3) / 20,
-      silent: (TOTAL * 2) / 20,
+    expect(Object.fromEntries(endings)).toEqual(Object.fromEntries([...new Set(PLAN)].map(kind => [kind, planned(kind, TOTAL)])));
+    // Every admitted client reached handleDisconnect with its cause. A vanishing client whose guard
+    // answers before the server has read its FIN is admitted and leaves at once: cause 'client'.
+    await vi.waitFor(() => {
+      const { 'vanish:client': vanished = 0, ...rest } = Object.fromEntries(causes);
+      expect(rest).toEqual({
+        'echo:client': planned('echo', TOTAL),
+        'deaf:heartbeat': planned('deaf', TOTAL),
+        'idle:idle': planned('idle', TOTAL),
+        'stalled:backpressure': planned('stalled', TOTAL),
+      });
+      expect(vanished).toBeLessThanOrEqual(planned('vanish', TOTAL));
     });
 
     // Everything a connection holds goes with it, the app still running.

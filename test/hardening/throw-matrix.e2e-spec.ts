@@ -396,11 +396,11 @@ describe('throw matrix: every place × every failure → the filter table, the p
     expect(await ws.outcome).toMatchObject({ kind: 'closed', code: 1011, reason: 'Internal Server Error' });
   });
 
-  it('a guard that returns false: 1008 Forbidden at the handshake, 1008 from Nest at a message', async () => {
+  it('a guard that returns false: 1008 Forbidden resource (the text Nest uses) at the handshake and at a message', async () => {
     expect(await connectWs(app, '/matrix', { query: { place: 'classGuard:false' } }).outcome).toMatchObject({
       kind: 'closed',
       code: 1008,
-      reason: 'Forbidden',
+      reason: 'Forbidden resource',
     });
     const ws = connectWs(app, '/matrix');
     expect(await ws.receive()).toEqual({ event: 'welcome' });

@@ -1,5 +1,5 @@
 import { Injectable, UseFilters, UseGuards, type CanActivate, type ExecutionContext, type INestApplication, type ModuleMetadata } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { IsInt, Min } from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import {
 import { connectWs, type WsConnectOptions, type WsOutcome } from '../../../src/testing/index.js';
 import { startApp } from '../../fixtures/app.js';
 import { startNginx, type NginxOptions, type NginxProxy } from '../../fixtures/nginx.js';
+// The README's guard (Rate limits), keyed on getUpgradeRequest(client).remoteAddress.
+import { WsThrottlerGuard } from '../../fixtures/ws-throttler.guard.js';
 
 /**
  * The adapter behind a real nginx (Debian's, started by the test with a production-style
@@ -58,21 +60,8 @@ class RoomGateway {
   }
 }
 
-/** @nestjs/throttler on WebSocket handshakes, keyed on the address the adapter resolved. */
-@Injectable()
-class WsThrottlerGuard extends ThrottlerGuard {
-  protected override getRequestResponse(context: ExecutionContext) {
-    return { req: getUpgradeRequest(context.switchToWs().getClient()), res: {} };
-  }
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    return req.remoteAddress;
-  }
-  protected override async throwThrottlingException(): Promise<void> {
-    throw new WebSocketException(4429, 'Too Many Requests');
-  }
-}
-
 @WebSocketGateway({ path: '/throttled' })
+@WsHandshake({})
 @UseGuards(WsThrottlerGuard)
 @UseFilters(WebSocketExceptionFilter)
 class ThrottledGateway {
@@ -82,7 +71,7 @@ class ThrottledGateway {
 }
 
 const metadata: ModuleMetadata = {
-  imports: [ThrottlerModule.forRoot([{ ttl: 60_000, limit: 2 }])],
+  imports: [ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: 2 }] })],
   providers: [RoomGateway, AddressGuard, ThrottledGateway, WsThrottlerGuard],
 };
 
@@ -138,7 +127,7 @@ describe("close mode behind nginx, trustProxy: nginx's address only", () => {
       ws.send('echo', 'through');
       expect(await ws.receive()).toEqual({ event: 'echo', data: 'through' });
       ws.send('leave');
-      expect(await ws.outcome).toEqual({ kind: 'closed', code: 4001, reason: 'Left the room: ünïcode survives the proxy', wasClean: true });
+      expect(await ws.outcome).toEqual({ kind: 'closed', code: 4001, reason: 'Left the room: ünïcode survives the proxy', wasClean: true, allowReconnect: false });
     }
   });
 
@@ -152,8 +141,10 @@ describe("close mode behind nginx, trustProxy: nginx's address only", () => {
     ]);
   });
 
-  it('a guard refusal arrives as 1008 Forbidden through nginx', async () => {
-    expect(await outcomeOf(setup.proxy.url, '/rooms/a/ws?seat=1&deny', { origin })).toEqual({ kind: 'closed', code: 1008, reason: 'Forbidden', wasClean: true });
+  it('a guard refusal arrives as 1008 with its reason through nginx, as it does directly', async () => {
+    const direct = await outcomeOf(setup.app, '/rooms/a/ws?seat=1&deny', { origin });
+    expect(direct).toEqual({ kind: 'closed', code: 1008, reason: 'Forbidden resource', wasClean: true, allowReconnect: false });
+    expect(await outcomeOf(setup.proxy.url, '/rooms/a/ws?seat=1&deny', { origin })).toEqual(direct);
   });
 
   it('allowedOrigins refuses a foreign Origin with 403 through nginx and admits the allowed one', async () => {
@@ -184,7 +175,7 @@ describe("close mode behind nginx, trustProxy: nginx's address only", () => {
     expect(await via('127.0.0.3')).toEqual({ admitted: '127.0.0.3' });
     expect(await via('127.0.0.3', '203.0.113.1')).toEqual({ admitted: '127.0.0.3' });
     // The third handshake of 127.0.0.3 within the window, whatever it claims to be.
-    expect(await via('127.0.0.3', '203.0.113.2')).toEqual({ refused: { kind: 'closed', code: 4429, reason: 'Too Many Requests', wasClean: true } });
+    expect(await via('127.0.0.3', '203.0.113.2')).toEqual({ refused: { kind: 'closed', code: 4429, reason: 'ThrottlerException: Too Many Requests', wasClean: true, allowReconnect: false } });
     // Another client behind the same nginx has a budget of its own.
     expect(await via('127.0.0.4')).toEqual({ admitted: '127.0.0.4' });
   });

@@ -1,7 +1,8 @@
 import { IsInt, IsString, Validate, ValidateNested, ValidatePromise, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { validateDto } from '../../../src/handshake/dto.validator.js';
-import { validatesSynchronously } from '../../../src/handshake/sync-validation.js';
+import { handshakeSentValues } from '../../../src/handshake/value.coercion.js';
+import { validateDto } from '../../../src/validation/dto.validator.js';
+import { validatesSynchronously } from '../../../src/validation/sync-validation.js';
 
 @ValidatorConstraint({ name: 'slowlyKnown', async: true })
 class SlowlyKnown implements ValidatorConstraintInterface {
@@ -53,17 +54,17 @@ describe('validatesSynchronously', () => {
 
 describe('validateDto', () => {
   it('answers without a promise for a synchronous DTO', () => {
-    const result = validateDto(Plain, { q: '3', name: 'a' }, ['query']);
+    const result = validateDto(Plain, handshakeSentValues(Plain, { q: '3', name: 'a' }), ['query']);
     expect(result).not.toBeInstanceOf(Promise);
     expect(result).toMatchObject({ errors: [], value: { q: 3, name: 'a' } });
   });
 
   it('runs async constraints, and reports their failures', async () => {
-    const pending = validateDto(WithAsyncCustom, { token: 'stranger' }, ['header']);
+    const pending = validateDto(WithAsyncCustom, handshakeSentValues(WithAsyncCustom, { token: 'stranger' }), ['header']);
     expect(pending).toBeInstanceOf(Promise);
     expect(await pending).toEqual({
       errors: [{ type: 'slowlyKnown', loc: ['header', 'token'], msg: expect.any(String), input: 'stranger' }],
     });
-    expect(await validateDto(WithAsyncCustom, { token: 'known' }, ['header'])).toMatchObject({ errors: [] });
+    expect(await validateDto(WithAsyncCustom, handshakeSentValues(WithAsyncCustom, { token: 'known' }), ['header'])).toMatchObject({ errors: [] });
   });
 });
