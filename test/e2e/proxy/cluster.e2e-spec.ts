@@ -212,6 +212,7 @@ describe.each<[number, WsErrorsOptions]>([
     await within(Promise.all(runs), 30_000, 'every client done', clients);
     const { handled: handledByA, resources } = (await within(closed, 10_000, "worker 'a' closed", clients)) as { handled: number[]; resources: string[] };
     // Nothing of the app's keeps the worker alive once app.close() has resolved and IPC is gone.
+    a.send({ type: 'exit' } satisfies ToWorker);
     await within(exited, 10_000, `worker 'a' exited (active after app.close(): ${resources.join(', ')})`, clients);
 
     const b = workers.get('b')!;
