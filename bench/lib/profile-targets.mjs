@@ -1,0 +1,41 @@
+// The functions whose inclusive CPU time (self + callees) the profile report gives
+// (`npm run bench -- --profile`), each with the file that defines it: a function of src/ is
+// profiled in dist/ under the same name. test/bench/profile-targets.spec.ts fails when a file
+// no longer defines its function, so a rename cannot leave a target that silently reports 0 %.
+// V8 names a private method `#name`, a class by its name, and an arrow by the const it is assigned to.
+export const PROFILE_TARGETS = [
+  // an upgrade, in order
+  { fn: '#onUpgrade', file: 'src/adapter/validating-ws.adapter.ts' },
+  { fn: '#route', file: 'src/adapter/validating-ws.adapter.ts' },
+  { fn: 'admit', file: 'src/adapter/handshake.admission.ts' },
+  { fn: 'parseHandshake', file: 'src/handshake/handshake.parser.ts' },
+  { fn: '#runChecks', file: 'src/adapter/handshake.admission.ts' },
+  { fn: 'rawView', file: 'src/adapter/handshake.checks.ts' },
+  { fn: 'validateHandshake', file: 'src/adapter/handshake.checks.ts' },
+  { fn: 'validateDto', file: 'src/handshake/dto.validator.ts' },
+  { fn: 'coerceToDeclaredTypes', file: 'src/handshake/value.coercion.ts' },
+  { fn: 'plainToInstance', file: 'node_modules/class-transformer/cjs/index.js' },
+  { fn: 'validate', file: 'node_modules/class-validator/cjs/index.js' },
+  { fn: 'toErrorItems', file: 'src/handshake/validation-error.mapper.ts' },
+  { fn: 'settleWithin', file: 'src/adapter/settle-within.ts' },
+  { fn: '#conclude', file: 'src/adapter/handshake.admission.ts' },
+  // a refusal
+  { fn: '#decide', file: 'src/adapter/handshake.admission.ts' },
+  { fn: 'handleError', file: 'src/adapter/gateway-runtimes.ts' },
+  { fn: 'host', file: 'src/adapter/gateway-runtimes.ts' },
+  { fn: 'runFilterSafely', file: 'src/filters/filter-chain.ts' },
+  { fn: '#refuse', file: 'src/adapter/handshake.admission.ts' },
+  { fn: 'closeWebSocket', file: 'src/close-frame/close-websocket.ts' },
+  // an admission
+  { fn: 'handleUpgrade', file: 'node_modules/ws/lib/websocket-server.js' },
+  { fn: 'completeUpgrade', file: 'node_modules/ws/lib/websocket-server.js' },
+  { fn: '#accept', file: 'src/adapter/handshake.admission.ts' },
+  { fn: 'ClientSession', file: 'src/adapter/client-session.ts' },
+  { fn: 'setClientState', file: 'src/context/client-state.ts' },
+  // a message and its reply (`send` is also the dispatcher's own arrow of that name)
+  { fn: '#dispatch', file: 'src/adapter/client-session.ts' },
+  { fn: 'defaultMessageParser', file: 'node_modules/@nestjs/platform-ws/adapters/ws-adapter.js' },
+  { fn: 'reply', file: 'src/adapter/message.dispatcher.ts' },
+  { fn: 'send', file: 'node_modules/ws/lib/websocket.js' },
+  { fn: 'emitClose', file: 'node_modules/ws/lib/websocket.js' },
+];
