@@ -341,7 +341,7 @@ async function profileOurs(lgs, samples) {
   const out = {};
   const dir = join(RESULTS, 'profiles');
   mkdirSync(dir, { recursive: true });
-  const inclusive = PROFILE_TARGETS.map(target => target.fn);
+  const inclusive = PROFILE_TARGETS.flatMap(target => (target.or ? [target.fn, target.or] : [target.fn]));
   const runs = [
     ['handshake', { cmd: 'handshakes', path: SERVERS.ours.items, headers: HEADERS, expect: 'open', concurrency: CONFIG.concurrency, total: CONFIG.profileHandshakes, maxMs: CONFIG.profileMs }],
     ['reject', { cmd: 'handshakes', path: SERVERS.ours.reject, headers: HEADERS, expect: 1008, concurrency: CONFIG.concurrency, total: CONFIG.profileHandshakes, maxMs: CONFIG.profileMs }],

@@ -3,6 +3,7 @@
 // profiled in dist/ under the same name. test/bench/profile-targets.spec.ts fails when a file
 // no longer defines its function, so a rename cannot leave a target that silently reports 0 %.
 // V8 names a private method `#name`, a class by its name, and an arrow by the const it is assigned to.
+// `or`: the same function's name in other supported versions of its package (one of the two must be defined).
 export const PROFILE_TARGETS = [
   // an upgrade, in order
   { fn: '#onUpgrade', file: 'src/adapter/validating-ws.adapter.ts' },
@@ -34,7 +35,8 @@ export const PROFILE_TARGETS = [
   { fn: 'setClientState', file: 'src/context/client-state.ts' },
   // a message and its reply (`send` is also the dispatcher's own arrow of that name)
   { fn: '#dispatch', file: 'src/adapter/client-session.ts' },
-  { fn: 'defaultMessageParser', file: 'node_modules/@nestjs/platform-ws/adapters/ws-adapter.js' },
+  // platform-ws 12.1 names its parser `defaultMessageParser`; 12.0.x has an arrow in the `messageParser` field.
+  { fn: 'defaultMessageParser', or: 'messageParser', file: 'node_modules/@nestjs/platform-ws/adapters/ws-adapter.js' },
   { fn: 'reply', file: 'src/adapter/message.dispatcher.ts' },
   { fn: 'send', file: 'node_modules/ws/lib/websocket.js' },
   { fn: 'emitClose', file: 'node_modules/ws/lib/websocket.js' },
