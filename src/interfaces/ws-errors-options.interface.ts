@@ -3,6 +3,7 @@ import type { ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
 import type { IncomingMessage } from 'node:http';
 import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
+import type { AsyncApiServeOptions } from '../asyncapi/asyncapi.serve.js';
 
 /** A filter given to `WsErrorsModule.forRoot({ filters })`: a class (resolved with DI) or an instance. */
 export type WsErrorsFilter = Type<ExceptionFilter> | ExceptionFilter;
@@ -57,4 +58,9 @@ export interface WsErrorsOptions {
    * the default) or `'close'` (1003 `Unknown event`).
    */
   unknownEvent?: 'ignore' | 'close';
+  /**
+   * Serve the app's AsyncAPI 3.0 document over HTTP: `{ path: '/asyncapi.json' }` (`.yaml` for YAML),
+   * with the document's `info` and `servers`. Off by default.
+   */
+  asyncapi?: AsyncApiServeOptions;
 }

@@ -1,0 +1,235 @@
+import type { AdapterSettings } from '../adapter/adapter-settings.js';
+import { httpStatusForCloseCode } from '../adapter/http-rejection.js';
+import { WsStatus } from '../close-frame/ws-status.js';
+import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
+import { declaredCloseCodes, type WsCloseCodeDeclaration } from '../decorators/ws-close-codes.decorator.js';
+import {
+  FORBIDDEN_REASON,
+  INTERNAL_ERROR_REASON,
+  INVALID_MESSAGE_REASON,
+  MESSAGE_TOO_BIG_REASON,
+  TOO_MANY_PENDING_MESSAGES_REASON,
+  TRY_AGAIN_LATER_REASON,
+  UNKNOWN_EVENT_REASON,
+  UNSUPPORTED_BINARY_REASON,
+} from '../exceptions/messages.constant.js';
+import { WsValidationPipe } from '../pipes/ws-validation.pipe.js';
+import { messageBodyParam, usedFilters, usedGuards, usedPipes } from './nest-metadata.js';
+
+/** Why a gateway closes with a code: stable names a generated client can switch on. */
+export type CloseCause =
+  | 'validation'
+  | 'guard'
+  | 'handshake-timeout'
+  | 'pending-messages'
+  | 'pending-bytes'
+  | 'max-payload'
+  | 'invalid-message'
+  | 'binary-message'
+  | 'unknown-event'
+  | 'ws-exception'
+  | 'http-exception'
+  | 'internal-error'
+  | 'declared';
+
+/**
+ * One row of a channel's `x-close-codes`: a code this gateway can close with, and why.
+ * @publicApi
+ */
+export interface CloseCodeEntry {
+  code: number;
+  /** The last code of a range: `{ code: 4400, to: 4499 }` is an `HttpException`'s 4000 + its 4xx status. */
+  to?: number;
+  /** The reason the client reads, or what it holds where it varies (in angle brackets). */
+  reason: string;
+  /** When the gateway closes with it. */
+  when: string;
+  /** `handshake`: before the client is admitted; `message`: while it sends messages; `any`: in either. */
+  phase: 'handshake' | 'message' | 'any';
+  cause: CloseCause;
+  /** Whether a client should reconnect after it (a request the server refused will be refused again). */
+  retry: boolean;
+  /** Whether a reconnect should wait, with growing pauses (the server is busy or restarting). */
+  backoff: boolean;
+  /** With `handshakeRejection: 'http'`: the HTTP status that refuses the upgrade instead of this close code. */
+  httpStatus?: number;
+}
+
+/** The part of the adapter's settings the catalogue depends on. */
+export type CatalogueSettings = Pick<
+  AdapterSettings,
+  'handshakeRejection' | 'handshakeTimeout' | 'maxPayload' | 'maxPendingMessages' | 'maxPendingBytes' | 'invalidMessage' | 'unknownEvent' | 'globalFilters'
+>;
+
+/**
+ * Whether a client should reconnect after `code`, and after a pause: going away, restarts,
+ * "try again later", bad gateway and server errors pass; a refused request does not
+ * (1008, 1003, 1007, 1009, 4400–4499 but 4408 and 4429), nor does a normal closure.
+ * @publicApi
+ */
+export function retryAdvice(code: number): { retry: boolean; backoff: boolean } {
+  const transient =
+    code === WsStatus.WS_1001_GOING_AWAY ||
+    code === WsStatus.WS_1011_INTERNAL_ERROR ||
+    code === WsStatus.WS_1012_SERVICE_RESTART ||
+    code === WsStatus.WS_1013_TRY_AGAIN_LATER ||
+    code === WsStatus.WS_1014_BAD_GATEWAY ||
+    code === 4408 ||
+    code === 4429 ||
+    (code >= 4500 && code <= 4599);
+  return { retry: transient, backoff: transient };
+}
+
+/**
+ * The close codes one gateway can send: the default filter's table, the limits in force, and what
+ * `@WsCloseCodes` declares on the gateway, its handlers and its filters (its own and the module's).
+ */
+export function closeCodeCatalogue(descriptor: GatewayDescriptor, settings: CatalogueSettings): CloseCodeEntry[] {
+  const { gateway, handshake } = descriptor;
+  const handlers = [...descriptor.handlers.values()];
+  const entries: CloseCodeEntry[] = [];
+  const add = (entry: Omit<CloseCodeEntry, 'retry' | 'backoff'> & Partial<Pick<CloseCodeEntry, 'retry' | 'backoff'>>) => {
+    const advice = retryAdvice(entry.code);
+    const row: CloseCodeEntry = { ...entry, retry: entry.retry ?? advice.retry, backoff: entry.backoff ?? advice.backoff };
+    if (row.phase === 'handshake' && settings.handshakeRejection === 'http') {
+      row.httpStatus = httpStatusForCloseCode(row.code, row.cause === 'validation');
+    }
+    entries.push(row);
+  };
+
+  const hasHandshake = handshake !== undefined;
+  if (handshake && (handshake.params || handshake.query || handshake.headers || handshake.cookies)) {
+    add({
+      code: WsStatus.WS_1008_POLICY_VIOLATION,
+      reason: '<JSON of the validation errors: [{"type","loc","msg"}, …]>',
+      when: 'a path parameter, query parameter, header or cookie fails its DTO',
+      phase: 'handshake',
+      cause: 'validation',
+    });
+  }
+  const classGuards = usedGuards(gateway).length > 0;
+  if (hasHandshake && classGuards) {
+    add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: FORBIDDEN_REASON, when: 'a guard refuses the connection', phase: 'handshake', cause: 'guard' });
+  }
+  if (hasHandshake) {
+    add({
+      code: WsStatus.WS_1013_TRY_AGAIN_LATER,
+      reason: TRY_AGAIN_LATER_REASON,
+      when: `the handshake checks take longer than ${settings.handshakeTimeout} ms`,
+      phase: 'handshake',
+      cause: 'handshake-timeout',
+    });
+  }
+  add({
+    code: WsStatus.WS_1008_POLICY_VIOLATION,
+    reason: TOO_MANY_PENDING_MESSAGES_REASON,
+    when: `the client sends ${settings.maxPendingMessages} messages or more before it is admitted`,
+    phase: 'handshake',
+    cause: 'pending-messages',
+    retry: false,
+  });
+  add({
+    code: WsStatus.WS_1009_MESSAGE_TOO_BIG,
+    reason: MESSAGE_TOO_BIG_REASON,
+    when: `the client sends more than ${settings.maxPendingBytes} bytes before it is admitted`,
+    phase: 'handshake',
+    cause: 'pending-bytes',
+    retry: false,
+  });
+
+  if (handlers.some(({ methodName, method }) => validatesBody(descriptor, methodName, method))) {
+    add({
+      code: WsStatus.WS_1008_POLICY_VIOLATION,
+      reason: '<JSON of the validation errors: [{"type","loc":["body",…],"msg"}, …]>',
+      when: 'a message body fails its DTO (WsValidationPipe)',
+      phase: 'message',
+      cause: 'validation',
+    });
+  }
+  if (classGuards || handlers.some(({ method }) => usedGuards(gateway, method).length > usedGuards(gateway).length)) {
+    add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: FORBIDDEN_REASON, when: 'a guard refuses a message', phase: 'message', cause: 'guard' });
+  }
+  add({
+    code: WsStatus.WS_1009_MESSAGE_TOO_BIG,
+    reason: '',
+    when: `a message is larger than ${settings.maxPayload} bytes (closed by ws, without a reason)`,
+    phase: 'message',
+    cause: 'max-payload',
+  });
+  if (settings.invalidMessage === 'close') {
+    add({ code: WsStatus.WS_1007_INVALID_FRAME_PAYLOAD_DATA, reason: INVALID_MESSAGE_REASON, when: 'a text message is not a readable { event, data } frame', phase: 'message', cause: 'invalid-message' });
+    add({ code: WsStatus.WS_1003_UNSUPPORTED_DATA, reason: UNSUPPORTED_BINARY_REASON, when: 'a binary message arrives', phase: 'message', cause: 'binary-message' });
+  }
+  if (settings.unknownEvent === 'close') {
+    add({ code: WsStatus.WS_1003_UNSUPPORTED_DATA, reason: UNKNOWN_EVENT_REASON, when: 'a message names an event no handler subscribes to', phase: 'message', cause: 'unknown-event' });
+  }
+
+  add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: '<the exception message>', when: 'a WsException is thrown', phase: 'any', cause: 'ws-exception' });
+  add({
+    code: 4400,
+    to: 4499,
+    reason: '<the exception message>',
+    when: 'an HttpException with a 4xx status is thrown: 4000 + its status (4401, 4403, 4429, …)',
+    phase: 'any',
+    cause: 'http-exception',
+    retry: false,
+    backoff: false,
+  });
+  add({
+    code: WsStatus.WS_1011_INTERNAL_ERROR,
+    reason: INTERNAL_ERROR_REASON,
+    when: 'any other error, or an HttpException with a 5xx status (its message is never sent)',
+    phase: 'any',
+    cause: 'internal-error',
+  });
+
+  for (const declared of declaredFor(descriptor, settings)) {
+    add({
+      code: declared.code,
+      reason: declared.reason ?? '',
+      when: declared.when ?? 'declared with @WsCloseCodes',
+      phase: 'any',
+      cause: 'declared',
+      ...(declared.retry === undefined ? {} : { retry: declared.retry }),
+      ...(declared.backoff === undefined ? {} : { backoff: declared.backoff }),
+    });
+  }
+  return entries;
+}
+
+/** `WsValidationPipe` on the body, on the handler or on the gateway (`@UsePipes`). */
+function validatesBody(descriptor: GatewayDescriptor, methodName: string, method: Function): boolean {
+  const body = messageBodyParam(descriptor.gateway, methodName);
+  if (!body) return false;
+  return [...body.pipes, ...usedPipes(descriptor.gateway, method)].some(isWsValidationPipe);
+}
+
+function isWsValidationPipe(pipe: unknown): boolean {
+  return pipe === WsValidationPipe || (typeof pipe === 'function' && pipe.prototype instanceof WsValidationPipe) || pipe instanceof WsValidationPipe;
+}
+
+/** Declarations on the gateway, its handlers, and the filters that can handle its errors, each once. */
+function declaredFor(descriptor: GatewayDescriptor, settings: CatalogueSettings): WsCloseCodeDeclaration[] {
+  const { gateway } = descriptor;
+  const lifecycle = ['handleConnection', 'handleDisconnect'].map(name => gateway.prototype[name] as Function | undefined);
+  const methods = [...descriptor.handlers.values()].map(ref => ref.method).concat(lifecycle.filter(m => m !== undefined));
+  const holders = new Set<unknown>([gateway, ...methods]);
+  for (const filter of usedFilters(gateway)) holders.add(filterClass(filter));
+  for (const method of methods) for (const filter of usedFilters(gateway, method)) holders.add(filterClass(filter));
+  for (const candidate of settings.globalFilters) holders.add(candidate.filter.constructor);
+  const seen = new Set<string>();
+  const declared: WsCloseCodeDeclaration[] = [];
+  for (const holder of holders) {
+    for (const entry of declaredCloseCodes(holder as object)) {
+      const key = `${entry.code}\u0000${entry.reason ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      declared.push(entry);
+    }
+  }
+  return declared;
+}
+
+function filterClass(filter: unknown): unknown {
+  return typeof filter === 'function' ? filter : (filter as object | null)?.constructor;
+}

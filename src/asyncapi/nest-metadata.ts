@@ -1,0 +1,82 @@
+/**
+ * Every read of Nest's own metadata the AsyncAPI document needs, in one place, as Nest
+ * keeps it in version 12:
+ * - `@MessageBody()`: packages/websockets/utils/param.utils.ts (`createPipesWsParamDecorator`)
+ *   stores `{ index, data, pipes }` under `PARAM_ARGS_METADATA` on the class, keyed
+ *   `${WsParamtype.PAYLOAD}:${index}` (packages/common/utils/assign-custom-metadata.util.ts).
+ * - `@UseGuards()`/`@UseFilters()`/`@UsePipes()`: packages/common/decorators/core/*.decorator.ts
+ *   (`GUARDS_METADATA`, `EXCEPTION_FILTERS_METADATA`, `PIPES_METADATA` on class or method).
+ * - the WebSocket adapter in use: packages/core/application-config.ts (`getIoAdapter()`), which
+ *   every module provides as `ApplicationConfig` (packages/core/injector/module.ts).
+ * If Nest moves one of these, this file is the one to change.
+ */
+import type { INestApplicationContext, Type, WebSocketAdapter } from '@nestjs/common';
+import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, PIPES_METADATA } from '@nestjs/common/constants.js';
+import { ApplicationConfig } from '@nestjs/core';
+import { PARAM_ARGS_METADATA } from '@nestjs/websockets/constants.js';
+
+/** `WsParamtype.PAYLOAD` in packages/websockets/enums/ws-paramtype.enum.ts. */
+const PAYLOAD_PARAM_TYPE = 3;
+
+/** What a handler's `@MessageBody()` parameter declares. */
+export interface MessageBodyParam {
+  /** The parameter's declared type (`design:paramtypes`), `undefined` where TypeScript emitted none. */
+  type: unknown;
+  /** `@MessageBody('name')`: the handler receives `data.name`. */
+  property?: string;
+  /** Pipes given to `@MessageBody(...)` itself (classes or instances). */
+  pipes: readonly unknown[];
+}
+
+interface RouteArg {
+  index: number;
+  data?: unknown;
+  pipes?: unknown[];
+}
+
+/** The `@MessageBody()` parameter of a handler, or `undefined` when it has none. */
+export function messageBodyParam(gateway: Type, methodName: string): MessageBodyParam | undefined {
+  const args = Reflect.getMetadata(PARAM_ARGS_METADATA, gateway, methodName) as Record<string, RouteArg> | undefined;
+  if (!args) return undefined;
+  const entry = Object.entries(args).find(([key]) => key.split(':')[0] === String(PAYLOAD_PARAM_TYPE));
+  if (!entry) return undefined;
+  const { index, data, pipes = [] } = entry[1];
+  const paramTypes = Reflect.getMetadata('design:paramtypes', gateway.prototype, methodName) as unknown[] | undefined;
+  return {
+    type: paramTypes?.[index],
+    ...(typeof data === 'string' ? { property: data } : {}),
+    pipes,
+  };
+}
+
+/** Pipes of `@UsePipes()` on the gateway class and on the handler. */
+export function usedPipes(gateway: Type, method: Function): unknown[] {
+  return [...metadataList(PIPES_METADATA, gateway), ...metadataList(PIPES_METADATA, method)];
+}
+
+/** Guards of `@UseGuards()` on the gateway class and on the handler. */
+export function usedGuards(gateway: Type, method?: Function): unknown[] {
+  return [...metadataList(GUARDS_METADATA, gateway), ...(method ? metadataList(GUARDS_METADATA, method) : [])];
+}
+
+/** Filters of `@UseFilters()` on the gateway class and on the handler. */
+export function usedFilters(gateway: Type, method?: Function): unknown[] {
+  return [...metadataList(EXCEPTION_FILTERS_METADATA, gateway), ...(method ? metadataList(EXCEPTION_FILTERS_METADATA, method) : [])];
+}
+
+/** The token under which every module provides Nest's `ApplicationConfig`. */
+export const APPLICATION_CONFIG = ApplicationConfig;
+
+/** The WebSocket adapter the app was given with `useWebSocketAdapter()`, if any. */
+export function webSocketAdapterOf(source: INestApplicationContext | ApplicationConfig): WebSocketAdapter | undefined {
+  try {
+    const config = source instanceof ApplicationConfig ? source : source.get(ApplicationConfig, { strict: false });
+    return config.getIoAdapter() ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function metadataList(key: string, target: object): unknown[] {
+  return (Reflect.getMetadata(key, target) as unknown[] | undefined) ?? [];
+}
