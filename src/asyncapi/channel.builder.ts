@@ -91,20 +91,20 @@ export function buildChannel(
   }
 
   const { address, parameters } = toChannelAddress(descriptor.path);
+  const paramsSchema = handshake?.params ? schemas.dtoSchema(handshake.params) : undefined;
   const channel: AsyncApiChannel = {
     address,
     title: gateway.name,
     description: `Served by ${gateway.name}. Messages are JSON frames { "event": …, "data": … }.`,
+    ...(parameters.length === 0
+      ? {}
+      : { parameters: Object.fromEntries(parameters.map(param => [param.name, parameterOf(param, paramsSchema)])) }),
     messages,
     bindings: { ws: wsBinding(descriptor, schemas) },
+    ...(descriptor.path === undefined ? {} : { 'x-path': descriptor.path }),
+    ...(descriptor.port === 0 ? {} : { 'x-port': descriptor.port }),
     'x-close-codes': closeCodeCatalogue(descriptor, settings),
   };
-  if (parameters.length > 0) {
-    const paramsSchema = handshake?.params ? schemas.dtoSchema(handshake.params) : undefined;
-    channel.parameters = Object.fromEntries(parameters.map(param => [param.name, parameterOf(param, paramsSchema)]));
-  }
-  if (descriptor.path !== undefined) channel['x-path'] = descriptor.path;
-  if (descriptor.port !== 0) channel['x-port'] = descriptor.port;
   return { channel, operations };
 }
 
@@ -174,7 +174,7 @@ function wsBinding(descriptor: GatewayDescriptor, schemas: SchemaConversion): As
     const withCookie = headers ?? { type: 'object', properties: {} };
     (withCookie.properties as Record<string, JsonSchema>).cookie = {
       type: 'string',
-      description: `Cookies ${names.map(name => (required.includes(name) ? name : `${name} (optional)`)).join(', ')}; their schema is x-cookies.`,
+      description: `Carries the cookies ${names.map(name => (required.includes(name) ? name : `${name} (optional)`)).join(', ')}; x-cookies has their schema.`,
     };
     if (required.length > 0) withCookie.required = [...((withCookie.required as string[] | undefined) ?? []), 'cookie'];
     binding.headers = withCookie;
