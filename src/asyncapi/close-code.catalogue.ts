@@ -53,6 +53,8 @@ export interface CloseCodeEntry {
   backoff: boolean;
   /** With `handshakeRejection: 'http'`: the HTTP status that refuses the upgrade instead of this close code. */
   httpStatus?: number;
+  /** A declared code that stands in for these rows of the default table (which are then left out). */
+  replaces?: CloseCause[];
 }
 
 /** The part of the adapter's settings the catalogue depends on. */
@@ -183,15 +185,21 @@ export function closeCodeCatalogue(descriptor: GatewayDescriptor, settings: Cata
     cause: 'internal-error',
   });
 
-  for (const declared of declaredFor(descriptor, settings)) {
+  const declarations = declaredFor(descriptor, settings);
+  const replaced = new Set(declarations.flatMap(declared => declared.replaces ?? []));
+  const kept = entries.filter(entry => !replaced.has(entry.cause));
+  entries.length = 0;
+  entries.push(...kept);
+  for (const declared of declarations) {
     add({
       code: declared.code,
       reason: declared.reason ?? '',
       when: declared.when ?? 'declared with @WsCloseCodes',
-      phase: 'any',
+      phase: declared.phase ?? 'any',
       cause: 'declared',
       ...(declared.retry === undefined ? {} : { retry: declared.retry }),
       ...(declared.backoff === undefined ? {} : { backoff: declared.backoff }),
+      ...(declared.replaces === undefined ? {} : { replaces: [...declared.replaces] }),
     });
   }
   return entries;

@@ -1,3 +1,4 @@
+import type { CloseCause } from '../asyncapi/close-code.catalogue.js';
 import { assertSendableCloseCode } from '../close-frame/close-code.validation.js';
 import { WS_CLOSE_CODES_METADATA } from '../ws-errors.constants.js';
 
@@ -16,6 +17,13 @@ export interface WsCloseCodeDeclaration {
   retry?: boolean;
   /** Whether a reconnect should wait, with growing pauses. Derived from the code when not given. */
   backoff?: boolean;
+  /** When it can happen: before admission, for a message, or either (the default). */
+  phase?: 'handshake' | 'message' | 'any';
+  /**
+   * Rows of the default table this code stands in for, e.g. `['validation']` on a filter that
+   * closes validation errors with 1003 instead of 1008: those rows are left out.
+   */
+  replaces?: CloseCause[];
 }
 
 /**
