@@ -1,0 +1,131 @@
+import { Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { serveAsyncApiDocument } from '../../src/asyncapi/asyncapi.serve.js';
+import {
+  ValidatingWsAdapter,
+  WsErrorsModule,
+  createAsyncApiDocument,
+  setupAsyncApi,
+  writeAsyncApiDocument,
+  type ValidatingWsAdapterOptions,
+} from '../../src/index.js';
+import { connectWs } from '../../src/testing/index.js';
+import { startApp } from '../fixtures/app.js';
+import { ItemsGateway, RoomsGateway } from '../fixtures/asyncapi-app.js';
+
+async function createApp(adapter: (app: INestApplication) => object, imports: unknown[] = []): Promise<INestApplication> {
+  @Module({ imports: imports as never[], providers: [ItemsGateway, RoomsGateway] })
+  class AppModule {}
+  const app = await NestFactory.create(AppModule, { logger: false });
+  app.useWebSocketAdapter(adapter(app) as never);
+  return app;
+}
+
+describe('setupAsyncApi(), YAML and files', () => {
+  let app: INestApplication;
+  let dir: string;
+
+  beforeAll(async () => {
+    app = await createApp(app => new ValidatingWsAdapter(app));
+    setupAsyncApi('/docs/asyncapi.yaml', app, { info: { title: 'Docs', version: '3.2.1' } });
+    serveAsyncApiDocument(
+      app.getHttpAdapter() as never,
+      '/broken.json',
+      () => {
+        throw new Error('database password is hunter2');
+      },
+      {},
+    );
+    await app.listen(0, '127.0.0.1');
+    dir = await mkdtemp(join(tmpdir(), 'asyncapi-'));
+  });
+  afterAll(async () => {
+    await app?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves YAML at a path ending in .yaml, the same document as JSON', async () => {
+    const response = await fetch(`${await app.getUrl()}/docs/asyncapi.yaml`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/yaml/);
+    const text = await response.text();
+    expect(text).toMatch(/^asyncapi: 3\.0\.0\n/);
+    expect(parse(text)).toEqual(JSON.parse(JSON.stringify(createAsyncApiDocument(app, { info: { title: 'Docs', version: '3.2.1' } }))));
+  });
+
+  it('gives YAML from createAsyncApiDocument() when asked', () => {
+    const yaml = createAsyncApiDocument(app, { format: 'yaml' });
+    expect(typeof yaml).toBe('string');
+    expect(parse(yaml)).toEqual(JSON.parse(JSON.stringify(createAsyncApiDocument(app))));
+  });
+
+  it('writes the document to a file for a build step: JSON, or YAML by the name', async () => {
+    await writeAsyncApiDocument(app, join(dir, 'asyncapi.json'), { id: 'urn:example:items' });
+    await writeAsyncApiDocument(app, join(dir, 'asyncapi.yml'));
+    const json = JSON.parse(await readFile(join(dir, 'asyncapi.json'), 'utf8'));
+    expect(json.id).toBe('urn:example:items');
+    expect(json.channels.ItemsGateway.address).toBe('/items/{itemId}/ws');
+    const { id: _id, ...withoutId } = json;
+    expect(parse(await readFile(join(dir, 'asyncapi.yml'), 'utf8'))).toEqual(withoutId);
+  });
+
+  it('answers 500 with no detail when the document cannot be built, and keeps serving', async () => {
+    const response = await fetch(`${await app.getUrl()}/broken.json`);
+    expect(response.status).toBe(500);
+    const body = await response.text();
+    expect(body).toBe('Internal Server Error');
+    expect(body).not.toContain('hunter2');
+    expect((await fetch(`${await app.getUrl()}/docs/asyncapi.yaml`)).status).toBe(200);
+  });
+});
+
+describe('close codes follow the options in force', () => {
+  const options: ValidatingWsAdapterOptions = {
+    handshakeRejection: 'http',
+    invalidMessage: 'close',
+    unknownEvent: 'close',
+    maxPayload: 4096,
+    handshakeTimeout: 2500,
+  };
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await startApp({ providers: [ItemsGateway, RoomsGateway] }, options);
+  });
+  afterAll(() => app?.close());
+
+  it("lists the adapter's limits and the codes its options turn on", () => {
+    const codes = createAsyncApiDocument(app).channels.ItemsGateway!['x-close-codes'];
+    expect(codes).toContainEqual(expect.objectContaining({ code: 1009, cause: 'max-payload', when: expect.stringContaining('4096 bytes') }));
+    expect(codes).toContainEqual(expect.objectContaining({ code: 1013, cause: 'handshake-timeout', when: expect.stringContaining('2500 ms'), httpStatus: 503 }));
+    expect(codes).toContainEqual(expect.objectContaining({ code: 1007, cause: 'invalid-message' }));
+    expect(codes).toContainEqual(expect.objectContaining({ code: 1003, cause: 'binary-message' }));
+    expect(codes).toContainEqual(expect.objectContaining({ code: 1003, cause: 'unknown-event' }));
+  });
+
+  it('gives the HTTP status a refused handshake gets with handshakeRejection: http, and the server answers it', async () => {
+    const validation = createAsyncApiDocument(app)
+      .channels.ItemsGateway!['x-close-codes'].find(entry => entry.cause === 'validation' && entry.phase === 'handshake');
+    expect(validation).toMatchObject({ code: 1008, httpStatus: 400 });
+    const outcome = await connectWs(app, '/items/ab/ws?q=abc').outcome;
+    expect(outcome).toMatchObject({ kind: 'refused', status: validation!.httpStatus });
+  });
+});
+
+describe("the module's options, without ValidatingWsAdapter", () => {
+  it('are what the document goes by (stock WsAdapter)', async () => {
+    const app = await createApp(app => new WsAdapter(app), [WsErrorsModule.forRoot({ maxPayload: 2048, unknownEvent: 'close' })]);
+    try {
+      const codes = createAsyncApiDocument(app).channels.RoomsGateway!['x-close-codes'];
+      expect(codes).toContainEqual(expect.objectContaining({ cause: 'max-payload', when: expect.stringContaining('2048 bytes') }));
+      expect(codes).toContainEqual(expect.objectContaining({ code: 1003, cause: 'unknown-event' }));
+    } finally {
+      await app.close();
+    }
+  });
+});
