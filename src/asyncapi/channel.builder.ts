@@ -148,7 +148,8 @@ function genericReply(messages: Record<string, AsyncApiMessage>, add: (key: stri
       'What a handler returns, if anything, sent as JSON; by Nest\'s convention { "event": …, "data": … }. ' +
       'Declare it with @WsSends to document it exactly.',
     contentType: CONTENT_TYPE,
-    payload: { type: 'object', properties: { event: { type: 'string' }, data: {} } },
+    // No `type`: a handler may return any JSON value; where it is an object, it is the envelope.
+    payload: { properties: { event: { type: 'string' }, data: {} } },
   });
 }
 

@@ -16,7 +16,10 @@ import {
 import { WsValidationPipe } from '../pipes/ws-validation.pipe.js';
 import { messageBodyParam, usedFilters, usedGuards, usedPipes } from './nest-metadata.js';
 
-/** Why a gateway closes with a code: stable names a generated client can switch on. */
+/**
+ * Why a gateway closes with a code: stable names a generated client can switch on.
+ * @publicApi
+ */
 export type CloseCause =
   | 'validation'
   | 'guard'
