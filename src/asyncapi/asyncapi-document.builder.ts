@@ -1,4 +1,4 @@
-import type { INestApplicationContext, WebSocketAdapter } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
@@ -7,16 +7,16 @@ import { discoverGateways } from '../adapter/gateway-discovery.js';
 import { ValidatingWsAdapter } from '../adapter/validating-ws.adapter.js';
 import type { AsyncApiDocument, AsyncApiDocumentOptions } from './asyncapi-document.interface.js';
 import { buildChannel, uniqueKey } from './channel.builder.js';
-import { webSocketAdapterOf } from './nest-metadata.js';
+import { appWideEnhancersOf, type AppWideEnhancers } from './nest-metadata.js';
 import { SchemaConversion } from './schema-conversion.js';
 
 const DEFAULT_TITLE = 'WebSocket gateways';
 const DEFAULT_VERSION = '1.0.0';
 
-/** What a document is made from: the app's modules and the WebSocket adapter it was given. */
+/** What a document is made from: the app's modules, and its adapter, global pipes and guards. */
 export interface AsyncApiSource {
   modules: ModulesContainer;
-  adapter: WebSocketAdapter | undefined;
+  appWide: AppWideEnhancers;
 }
 
 /**
@@ -63,7 +63,7 @@ export function isYamlName(name: string): boolean {
 }
 
 export function sourceOf(app: INestApplicationContext): AsyncApiSource {
-  return { modules: app.get(ModulesContainer, { strict: false }), adapter: webSocketAdapterOf(app) };
+  return { modules: app.get(ModulesContainer, { strict: false }), appWide: appWideEnhancersOf(app) };
 }
 
 export function buildAsyncApiDocument(source: AsyncApiSource, options: AsyncApiDocumentOptions = {}): AsyncApiDocument {
@@ -84,7 +84,7 @@ export function buildAsyncApiDocument(source: AsyncApiSource, options: AsyncApiD
     .sort((a, b) => (a.path ?? '').localeCompare(b.path ?? '') || a.gateway.name.localeCompare(b.gateway.name));
   for (const descriptor of gateways) {
     const channelId = uniqueKey(descriptor.gateway.name, document.channels);
-    const { channel, operations } = buildChannel(channelId, descriptor, schemas, settings);
+    const { channel, operations } = buildChannel(channelId, descriptor, schemas, settings, source.appWide);
     document.channels[channelId] = channel;
     Object.assign(document.operations, operations);
   }
@@ -97,9 +97,10 @@ export function buildAsyncApiDocument(source: AsyncApiSource, options: AsyncApiD
  * else the module's alone.
  */
 function settingsOf(source: AsyncApiSource): AdapterSettings {
-  if (source.adapter instanceof ValidatingWsAdapter) {
+  const { adapter } = source.appWide;
+  if (adapter instanceof ValidatingWsAdapter) {
     // `settings` is the adapter's protected view of its options; this library's own reader.
-    return (source.adapter as unknown as { settings: AdapterSettings }).settings;
+    return (adapter as unknown as { settings: AdapterSettings }).settings;
   }
   return resolveSettings(source.modules, {});
 }

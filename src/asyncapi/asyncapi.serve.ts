@@ -6,7 +6,7 @@ import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.
 import { WS_ERRORS_OPTIONS } from '../ws-errors.constants.js';
 import type { AsyncApiDocumentOptions } from './asyncapi-document.interface.js';
 import { asyncApiToYaml, buildAsyncApiDocument, isYamlName, sourceOf, type AsyncApiSource } from './asyncapi-document.builder.js';
-import { APPLICATION_CONFIG, webSocketAdapterOf } from './nest-metadata.js';
+import { APPLICATION_CONFIG, appWideEnhancersOf } from './nest-metadata.js';
 import { ASYNCAPI_BUILD_FAILED_MESSAGE, INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 
 /**
@@ -75,6 +75,6 @@ export class AsyncApiRoute implements OnModuleInit {
     const httpAdapter = this.adapterHost.httpAdapter;
     if (!asyncapi || !httpAdapter) return;
     const { path, ...documentOptions } = asyncapi;
-    serveAsyncApiDocument(httpAdapter, path, () => ({ modules: this.modules, adapter: webSocketAdapterOf(this.config) }), documentOptions);
+    serveAsyncApiDocument(httpAdapter, path, () => ({ modules: this.modules, appWide: appWideEnhancersOf(this.config) }), documentOptions);
   }
 }

@@ -10,7 +10,7 @@ import type {
 } from './asyncapi-document.interface.js';
 import { toChannelAddress } from './channel-address.js';
 import { closeCodeCatalogue, type CatalogueSettings } from './close-code.catalogue.js';
-import { messageBodyParam } from './nest-metadata.js';
+import { messageBodyParam, type AppWideEnhancers } from './nest-metadata.js';
 import type { JsonSchema, SchemaConversion } from './schema-conversion.js';
 
 const CONTENT_TYPE = 'application/json';
@@ -33,6 +33,7 @@ export function buildChannel(
   descriptor: GatewayDescriptor,
   schemas: SchemaConversion,
   settings: CatalogueSettings,
+  appWide: Pick<AppWideEnhancers, 'pipes' | 'guards'>,
 ): BuiltChannel {
   const { gateway, handshake } = descriptor;
   const channelRef: AsyncApiReference = { $ref: `#/channels/${channelId}` };
@@ -103,7 +104,7 @@ export function buildChannel(
     bindings: { ws: wsBinding(descriptor, schemas) },
     ...(descriptor.path === undefined ? {} : { 'x-path': descriptor.path }),
     ...(descriptor.port === 0 ? {} : { 'x-port': descriptor.port }),
-    'x-close-codes': closeCodeCatalogue(descriptor, settings),
+    'x-close-codes': closeCodeCatalogue(descriptor, settings, appWide),
   };
   return { channel, operations };
 }

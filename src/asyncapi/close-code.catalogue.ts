@@ -14,7 +14,7 @@ import {
   UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
 import { WsValidationPipe } from '../pipes/ws-validation.pipe.js';
-import { messageBodyParam, usedFilters, usedGuards, usedPipes } from './nest-metadata.js';
+import { messageBodyParam, usedFilters, usedGuards, usedPipes, type AppWideEnhancers } from './nest-metadata.js';
 
 /**
  * Why a gateway closes with a code: stable names a generated client can switch on.
@@ -89,7 +89,11 @@ export function retryAdvice(code: number): { retry: boolean; backoff: boolean } 
  * The close codes one gateway can send: the default filter's table, the limits in force, and what
  * `@WsCloseCodes` declares on the gateway, its handlers and its filters (its own and the module's).
  */
-export function closeCodeCatalogue(descriptor: GatewayDescriptor, settings: CatalogueSettings): CloseCodeEntry[] {
+export function closeCodeCatalogue(
+  descriptor: GatewayDescriptor,
+  settings: CatalogueSettings,
+  appWide: Pick<AppWideEnhancers, 'pipes' | 'guards'> = { pipes: [], guards: [] },
+): CloseCodeEntry[] {
   const { gateway, handshake } = descriptor;
   const handlers = [...descriptor.handlers.values()];
   const entries: CloseCodeEntry[] = [];
@@ -142,7 +146,7 @@ export function closeCodeCatalogue(descriptor: GatewayDescriptor, settings: Cata
     retry: false,
   });
 
-  if (handlers.some(({ methodName, method }) => validatesBody(descriptor, methodName, method))) {
+  if (handlers.some(({ methodName, method }) => validatesBody(descriptor, methodName, method, appWide.pipes))) {
     add({
       code: WsStatus.WS_1008_POLICY_VIOLATION,
       reason: '<JSON of the validation errors: [{"type","loc":["body",…],"msg"}, …]>',
@@ -151,7 +155,8 @@ export function closeCodeCatalogue(descriptor: GatewayDescriptor, settings: Cata
       cause: 'validation',
     });
   }
-  if (classGuards || handlers.some(({ method }) => usedGuards(gateway, method).length > usedGuards(gateway).length)) {
+  const messageGuards = classGuards || appWide.guards.length > 0 || handlers.some(({ method }) => usedGuards(gateway, method).length > 0);
+  if (messageGuards) {
     add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: FORBIDDEN_REASON, when: 'a guard refuses a message', phase: 'message', cause: 'guard' });
   }
   add({
@@ -208,11 +213,11 @@ export function closeCodeCatalogue(descriptor: GatewayDescriptor, settings: Cata
   return entries;
 }
 
-/** `WsValidationPipe` on the body, on the handler or on the gateway (`@UsePipes`). */
-function validatesBody(descriptor: GatewayDescriptor, methodName: string, method: Function): boolean {
+/** `WsValidationPipe` on the body, on the handler or the gateway (`@UsePipes`), or app-wide (`useGlobalPipes`). */
+function validatesBody(descriptor: GatewayDescriptor, methodName: string, method: Function, globalPipes: readonly unknown[]): boolean {
   const body = messageBodyParam(descriptor.gateway, methodName);
   if (!body) return false;
-  return [...body.pipes, ...usedPipes(descriptor.gateway, method)].some(isWsValidationPipe);
+  return [...body.pipes, ...usedPipes(descriptor.gateway, method), ...globalPipes].some(isWsValidationPipe);
 }
 
 function isWsValidationPipe(pipe: unknown): boolean {

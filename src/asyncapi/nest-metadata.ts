@@ -6,8 +6,10 @@
  *   `${WsParamtype.PAYLOAD}:${index}` (packages/common/utils/assign-custom-metadata.util.ts).
  * - `@UseGuards()`/`@UseFilters()`/`@UsePipes()`: packages/common/decorators/core/*.decorator.ts
  *   (`GUARDS_METADATA`, `EXCEPTION_FILTERS_METADATA`, `PIPES_METADATA` on class or method).
- * - the WebSocket adapter in use: packages/core/application-config.ts (`getIoAdapter()`), which
- *   every module provides as `ApplicationConfig` (packages/core/injector/module.ts).
+ * - the WebSocket adapter in use and the global pipes and guards (which Nest's `WsContextCreator` runs
+ *   for messages, packages/websockets/socket-module.ts): packages/core/application-config.ts
+ *   (`getIoAdapter()`, `getGlobalPipes()`, `getGlobalGuards()`), which every module provides as
+ *   `ApplicationConfig` (packages/core/injector/module.ts).
  * If Nest moves one of these, this file is the one to change.
  */
 import type { INestApplicationContext, Type, WebSocketAdapter } from '@nestjs/common';
@@ -67,14 +69,23 @@ export function usedFilters(gateway: Type, method?: Function): unknown[] {
 /** The token under which every module provides Nest's `ApplicationConfig`. */
 export const APPLICATION_CONFIG = ApplicationConfig;
 
-/** The WebSocket adapter the app was given with `useWebSocketAdapter()`, if any. */
-export function webSocketAdapterOf(source: INestApplicationContext | ApplicationConfig): WebSocketAdapter | undefined {
-  try {
-    const config = source instanceof ApplicationConfig ? source : source.get(ApplicationConfig, { strict: false });
-    return config.getIoAdapter() ?? undefined;
-  } catch {
-    return undefined;
-  }
+/** What the app applies to every gateway: its WebSocket adapter, and the global pipes and guards Nest runs for messages. */
+export interface AppWideEnhancers {
+  /** The adapter given with `useWebSocketAdapter()`, if any. */
+  adapter: WebSocketAdapter | undefined;
+  /** `useGlobalPipes()`, and `APP_PIPE` providers once the app is initialised. */
+  pipes: readonly unknown[];
+  /** `useGlobalGuards()`, and `APP_GUARD` providers once the app is initialised. */
+  guards: readonly unknown[];
+}
+
+export function appWideEnhancersOf(source: INestApplicationContext | ApplicationConfig): AppWideEnhancers {
+  const config = source instanceof ApplicationConfig ? source : source.get(ApplicationConfig, { strict: false });
+  return {
+    adapter: config.getIoAdapter() ?? undefined,
+    pipes: config.getGlobalPipes(),
+    guards: config.getGlobalGuards(),
+  };
 }
 
 function metadataList(key: string, target: object): unknown[] {

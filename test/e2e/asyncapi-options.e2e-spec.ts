@@ -1,4 +1,6 @@
-import { Module, type INestApplication } from '@nestjs/common';
+import { Module, UseFilters, type INestApplication } from '@nestjs/common';
+import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { IsInt } from 'class-validator';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,7 +11,9 @@ import { parse } from 'yaml';
 import { serveAsyncApiDocument } from '../../src/asyncapi/asyncapi.serve.js';
 import {
   ValidatingWsAdapter,
+  WebSocketExceptionFilter,
   WsErrorsModule,
+  WsValidationPipe,
   createAsyncApiDocument,
   setupAsyncApi,
   writeAsyncApiDocument,
@@ -19,8 +23,25 @@ import { connectWs } from '../../src/testing/index.js';
 import { startApp } from '../fixtures/app.js';
 import { ItemsGateway, RoomsGateway } from '../fixtures/asyncapi-app.js';
 
-async function createApp(adapter: (app: INestApplication) => object, imports: unknown[] = []): Promise<INestApplication> {
-  @Module({ imports: imports as never[], providers: [ItemsGateway, RoomsGateway] })
+class CountDto {
+  @IsInt() count!: number;
+}
+
+@WebSocketGateway({ path: '/counter' })
+@UseFilters(WebSocketExceptionFilter)
+class CounterGateway {
+  @SubscribeMessage('add')
+  add(@MessageBody() dto: CountDto) {
+    return { event: 'added', data: dto.count };
+  }
+}
+
+async function createApp(
+  adapter: (app: INestApplication) => object,
+  imports: unknown[] = [],
+  providers: unknown[] = [ItemsGateway, RoomsGateway],
+): Promise<INestApplication> {
+  @Module({ imports: imports as never[], providers: providers as never[] })
   class AppModule {}
   const app = await NestFactory.create(AppModule, { logger: false });
   app.useWebSocketAdapter(adapter(app) as never);
@@ -124,6 +145,36 @@ describe("the module's options, without ValidatingWsAdapter", () => {
       const codes = createAsyncApiDocument(app).channels.RoomsGateway!['x-close-codes'];
       expect(codes).toContainEqual(expect.objectContaining({ cause: 'max-payload', when: expect.stringContaining('2048 bytes') }));
       expect(codes).toContainEqual(expect.objectContaining({ code: 1003, cause: 'unknown-event' }));
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('app-wide pipes and guards', () => {
+  it('a global WsValidationPipe puts the message validation code in the document, and the server closes with it', async () => {
+    const app = await createApp(app => new ValidatingWsAdapter(app), [], [CounterGateway]);
+    app.useGlobalPipes(new WsValidationPipe());
+    await app.listen(0, '127.0.0.1');
+    try {
+      const channel = createAsyncApiDocument(app).channels.CounterGateway!;
+      const row = channel['x-close-codes'].find(entry => entry.cause === 'validation' && entry.phase === 'message');
+      expect(row).toMatchObject({ code: 1008 });
+      expect(channel['x-close-codes'].some(entry => entry.cause === 'guard')).toBe(false);
+      const ws = connectWs(app, '/counter');
+      await ws.opened;
+      ws.send('add', { count: 'three' });
+      expect(await ws.outcome).toMatchObject({ kind: 'closed', code: row!.code });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('without one, lists no message validation code', async () => {
+    const app = await createApp(app => new ValidatingWsAdapter(app), [], [CounterGateway]);
+    try {
+      const codes = createAsyncApiDocument(app).channels.CounterGateway!['x-close-codes'];
+      expect(codes.some(entry => entry.cause === 'validation')).toBe(false);
     } finally {
       await app.close();
     }
