@@ -10,7 +10,7 @@ import type {
 } from './asyncapi-document.interface.js';
 import { toChannelAddress } from './channel-address.js';
 import { closeCodeCatalogue, type CatalogueSettings } from './close-code.catalogue.js';
-import { messageBodyParam, type AppWideEnhancers } from './nest-metadata.js';
+import { declaredReturnType, messageBodyParam, type AppWideEnhancers } from './nest-metadata.js';
 import type { JsonSchema, SchemaConversion } from './schema-conversion.js';
 
 const CONTENT_TYPE = 'application/json';
@@ -54,7 +54,7 @@ export function buildChannel(
       contentType: CONTENT_TYPE,
       payload: receivedPayload(event, descriptor, handler, schemas),
     });
-    const replies = replyMessages(event, handler, schemas).map(message => addMessage(`${event}.reply`, message));
+    const replies = replyMessages(event, descriptor, handler, schemas).map(message => addMessage(`${event}.reply`, message));
     const replyKeys = replies.length > 0 ? replies : [genericReply(messages, addMessage)];
     operations[uniqueKey(`${channelId}.${event}`, operations)] = {
       action: 'receive',
@@ -119,10 +119,10 @@ function receivedPayload(event: string, descriptor: GatewayDescriptor, handler: 
 }
 
 /** `@WsSends` on the handler, else a DTO class as its declared return type. */
-function replyMessages(event: string, handler: MessageHandlerRef, schemas: SchemaConversion): AsyncApiMessage[] {
+function replyMessages(event: string, descriptor: GatewayDescriptor, handler: MessageHandlerRef, schemas: SchemaConversion): AsyncApiMessage[] {
   const declared = declaredSends(handler.method);
   if (declared.length > 0) return declared.map(spec => sentMessage(spec, `Reply to ${event}`, schemas));
-  const returned = Reflect.getMetadata('design:returntype', handler.method) as unknown;
+  const returned = declaredReturnType(descriptor.gateway, handler.methodName);
   const schema = schemas.schemaOf(returned);
   if (typeof returned !== 'function' || schema.type !== 'object') return [];
   return [{ name: `${event}.reply`, title: `Reply to ${event}`, contentType: CONTENT_TYPE, payload: schema }];

@@ -51,6 +51,11 @@ export function messageBodyParam(gateway: Type, methodName: string): MessageBody
   };
 }
 
+/** The return type TypeScript recorded for a method (`design:returntype`), where it was declared. */
+export function declaredReturnType(gateway: Type, methodName: string): unknown {
+  return Reflect.getMetadata('design:returntype', gateway.prototype, methodName);
+}
+
 /** Pipes of `@UsePipes()` on the gateway class and on the handler. */
 export function usedPipes(gateway: Type, method: Function): unknown[] {
   return [...metadataList(PIPES_METADATA, gateway), ...metadataList(PIPES_METADATA, method)];

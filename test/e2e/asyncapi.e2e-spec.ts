@@ -120,6 +120,17 @@ describe('AsyncAPI document of a fixture with every DTO feature', () => {
     });
   });
 
+  it("takes a handler's reply from a DTO class as its declared return type", () => {
+    const rooms = document.channels.RoomsGateway!;
+    expect(rooms.messages['who.reply']!.payload).toEqual({
+      type: 'object',
+      properties: { room: { type: 'string' }, members: { type: 'integer', minimum: 0 } },
+      required: ['room', 'members'],
+    });
+    expect(document.operations['RoomsGateway.who']?.reply?.messages).toEqual([{ $ref: '#/channels/RoomsGateway/messages/who.reply' }]);
+    expect(document.operations['RoomsGateway.say']?.reply?.messages).toEqual([{ $ref: '#/channels/RoomsGateway/messages/reply' }]);
+  });
+
   it('writes optional segments and wildcards out as parameters', () => {
     expect(document.channels.RoomsGateway).toMatchObject({ address: '/rooms/{room}', parameters: { room: { description: expect.stringContaining('optional') } } });
     expect(document.channels.FilesGateway).toMatchObject({ address: '/files/{filePath}', parameters: { filePath: { description: expect.stringContaining('wildcard') } } });
