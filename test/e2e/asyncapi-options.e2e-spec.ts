@@ -180,3 +180,21 @@ describe('app-wide pipes and guards', () => {
     }
   });
 });
+
+describe('WsErrorsModule.forRootAsync({ useFactory }) with asyncapi', () => {
+  it('serves the document at the path the factory gives', async () => {
+    const app = await createApp(app => new ValidatingWsAdapter(app), [
+      WsErrorsModule.forRootAsync({ useFactory: async () => ({ asyncapi: { path: '/from-factory.json', info: { title: 'Async', version: '9.9.9' } } }) }),
+    ]);
+    await app.listen(0, '127.0.0.1');
+    try {
+      const response = await fetch(`${await app.getUrl()}/from-factory.json`);
+      expect(response.status).toBe(200);
+      const served = (await response.json()) as { info: unknown; channels: Record<string, { address: string }> };
+      expect(served.info).toEqual({ title: 'Async', version: '9.9.9' });
+      expect(served.channels.ItemsGateway.address).toBe('/items/{itemId}/ws');
+    } finally {
+      await app.close();
+    }
+  });
+});
