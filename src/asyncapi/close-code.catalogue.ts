@@ -96,8 +96,12 @@ export function closeCodeCatalogue(
 ): CloseCodeEntry[] {
   const { gateway, handshake } = descriptor;
   const handlers = [...descriptor.handlers.values()];
+  const declarations = declaredFor(descriptor, settings);
+  // A declared code that stands in for a default row (a filter's own code for validation errors) replaces it.
+  const replaced = new Set<CloseCause>(declarations.flatMap(declared => declared.replaces ?? []));
   const entries: CloseCodeEntry[] = [];
   const add = (entry: Omit<CloseCodeEntry, 'retry' | 'backoff'> & Partial<Pick<CloseCodeEntry, 'retry' | 'backoff'>>) => {
+    if (replaced.has(entry.cause)) return;
     const advice = retryAdvice(entry.code);
     const row: CloseCodeEntry = { ...entry, retry: entry.retry ?? advice.retry, backoff: entry.backoff ?? advice.backoff };
     if (row.phase === 'handshake' && settings.handshakeRejection === 'http') {
@@ -193,11 +197,6 @@ export function closeCodeCatalogue(
     cause: 'internal-error',
   });
 
-  const declarations = declaredFor(descriptor, settings);
-  const replaced = new Set(declarations.flatMap(declared => declared.replaces ?? []));
-  const kept = entries.filter(entry => !replaced.has(entry.cause));
-  entries.length = 0;
-  entries.push(...kept);
   for (const declared of declarations) {
     add({
       code: declared.code,

@@ -23,7 +23,7 @@ export interface WsCloseCodeDeclaration {
    * Rows of the default table this code stands in for, e.g. `['validation']` on a filter that
    * closes validation errors with 1003 instead of 1008: those rows are left out.
    */
-  replaces?: CloseCause[];
+  replaces?: Exclude<CloseCause, 'declared'>[];
 }
 
 /**
