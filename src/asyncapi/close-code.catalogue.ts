@@ -13,6 +13,7 @@ import {
   UNKNOWN_EVENT_REASON,
   UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
+import { validatesSynchronously } from '../handshake/sync-validation.js';
 import { WsValidationPipe } from '../pipes/ws-validation.pipe.js';
 import { messageBodyParam, usedFilters, usedGuards, usedPipes, type AppWideEnhancers } from './nest-metadata.js';
 
@@ -124,11 +125,17 @@ export function closeCodeCatalogue(
   if (hasHandshake && classGuards) {
     add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: FORBIDDEN_REASON, when: 'a guard refuses the connection', phase: 'handshake', cause: 'guard' });
   }
-  if (hasHandshake) {
+  // Checks that are all synchronous finish within the upgrade's tick: no timer. A `handleConnection`
+  // that returns a promise is timed too; whether it does cannot be read from the class.
+  const dtos = handshake ? [handshake.params, handshake.query, handshake.headers, handshake.cookies] : [];
+  const asyncChecks = hasHandshake && (classGuards || dtos.some(dto => dto !== undefined && !validatesSynchronously(dto)));
+  const connectionHook = typeof gateway.prototype.handleConnection === 'function';
+  if (asyncChecks || connectionHook) {
+    const timed = [asyncChecks ? 'the handshake checks (guards, async constraints)' : undefined, connectionHook ? 'an async handleConnection' : undefined];
     add({
       code: WsStatus.WS_1013_TRY_AGAIN_LATER,
       reason: TRY_AGAIN_LATER_REASON,
-      when: `the handshake checks take longer than ${settings.handshakeTimeout} ms`,
+      when: `${timed.filter(Boolean).join(' or ')} not finished within ${settings.handshakeTimeout} ms`,
       phase: 'handshake',
       cause: 'handshake-timeout',
     });
