@@ -7,12 +7,14 @@ import {
   FORBIDDEN_REASON,
   INTERNAL_ERROR_REASON,
   INVALID_MESSAGE_REASON,
+  NEST_FORBIDDEN_MESSAGE,
   MESSAGE_TOO_BIG_REASON,
   TOO_MANY_PENDING_MESSAGES_REASON,
   TRY_AGAIN_LATER_REASON,
   UNKNOWN_EVENT_REASON,
   UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
+import { GatewayFallbackFilter } from '../filters/gateway-fallback.filter.js';
 import { validatesSynchronously } from '../handshake/sync-validation.js';
 import { WsValidationPipe } from '../pipes/ws-validation.pipe.js';
 import { messageBodyParam, usedFilters, usedGuards, usedPipes, type AppWideEnhancers } from './nest-metadata.js';
@@ -166,9 +168,15 @@ export function closeCodeCatalogue(
       cause: 'validation',
     });
   }
+  // Other errors of a message reach a filter only where one is listed (the gateway's, a handler's or the
+  // module's); elsewhere Nest's stock handling answers with an `exception` message and leaves the socket open.
+  const messageFilters =
+    settings.globalFilters.length > 0 ||
+    listedFilters(gateway).length > 0 ||
+    handlers.some(({ method }) => listedFilters(gateway, method).length > 0);
   const messageGuards = classGuards || appWide.guards.length > 0 || handlers.some(({ method }) => usedGuards(gateway, method).length > 0);
-  if (messageGuards) {
-    add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: FORBIDDEN_REASON, when: 'a guard refuses a message', phase: 'message', cause: 'guard' });
+  if (messageGuards && messageFilters) {
+    add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: NEST_FORBIDDEN_MESSAGE, when: 'a guard refuses a message', phase: 'message', cause: 'guard' });
   }
   add({
     code: WsStatus.WS_1009_MESSAGE_TOO_BIG,
@@ -185,13 +193,14 @@ export function closeCodeCatalogue(
     add({ code: WsStatus.WS_1003_UNSUPPORTED_DATA, reason: UNKNOWN_EVENT_REASON, when: 'a message names an event no handler subscribes to', phase: 'message', cause: 'unknown-event' });
   }
 
-  add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: '<the exception message>', when: 'a WsException is thrown', phase: 'any', cause: 'ws-exception' });
+  const errorPhase = messageFilters ? 'any' : 'handshake';
+  add({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: '<the exception message>', when: 'a WsException is thrown', phase: errorPhase, cause: 'ws-exception' });
   add({
     code: 4400,
     to: 4499,
     reason: '<the exception message>',
     when: 'an HttpException with a 4xx status is thrown: 4000 + its status (4401, 4403, 4429, …)',
-    phase: 'any',
+    phase: errorPhase,
     cause: 'http-exception',
     retry: false,
     backoff: false,
@@ -200,7 +209,7 @@ export function closeCodeCatalogue(
     code: WsStatus.WS_1011_INTERNAL_ERROR,
     reason: INTERNAL_ERROR_REASON,
     when: 'any other error, or an HttpException with a 5xx status (its message is never sent)',
-    phase: 'any',
+    phase: errorPhase,
     cause: 'internal-error',
   });
 
@@ -236,8 +245,7 @@ function declaredFor(descriptor: GatewayDescriptor, settings: CatalogueSettings)
   const lifecycle = ['handleConnection', 'handleDisconnect'].map(name => gateway.prototype[name] as Function | undefined);
   const methods = [...descriptor.handlers.values()].map(ref => ref.method).concat(lifecycle.filter(m => m !== undefined));
   const holders = new Set<unknown>([gateway, ...methods]);
-  for (const filter of usedFilters(gateway)) holders.add(filterClass(filter));
-  for (const method of methods) for (const filter of usedFilters(gateway, method)) holders.add(filterClass(filter));
+  for (const method of [undefined, ...methods]) for (const filter of listedFilters(gateway, method)) holders.add(filterClass(filter));
   for (const candidate of settings.globalFilters) holders.add(candidate.filter.constructor);
   const seen = new Set<string>();
   const declared: WsCloseCodeDeclaration[] = [];
@@ -250,6 +258,11 @@ function declaredFor(descriptor: GatewayDescriptor, settings: CatalogueSettings)
     }
   }
   return declared;
+}
+
+/** The `@UseFilters` of the gateway and a method, without the fallback the adapter adds to every gateway. */
+function listedFilters(gateway: GatewayDescriptor['gateway'], method?: Function): unknown[] {
+  return usedFilters(gateway, method).filter(filter => !(filter instanceof GatewayFallbackFilter));
 }
 
 function filterClass(filter: unknown): unknown {

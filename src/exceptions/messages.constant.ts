@@ -23,5 +23,8 @@ export const HTTP_EXCEPTION_WARNING = (name: string) =>
 /** The item `WsValidationPipe` reports for a body that is not an object where a DTO is declared. */
 export const BODY_NOT_OBJECT_MESSAGE = (loc: readonly (string | number)[]) => `${loc.join('.')} must be an object`;
 
+/** Nest's own text for a guard that refuses a message (`FORBIDDEN_MESSAGE` in @nestjs/core/guards/constants.ts, not public). */
+export const NEST_FORBIDDEN_MESSAGE = 'Forbidden resource';
+
 /** Logged when the AsyncAPI document cannot be built for an HTTP request (which gets a 500). */
 export const ASYNCAPI_BUILD_FAILED_MESSAGE = 'Could not build the AsyncAPI document';

@@ -131,6 +131,30 @@ describe('AsyncAPI document of a fixture with every DTO feature', () => {
     expect(document.operations['RoomsGateway.say']?.reply?.messages).toEqual([{ $ref: '#/channels/RoomsGateway/messages/reply' }]);
   });
 
+  describe('message errors close only where a filter is listed, as the document says', () => {
+    it('a gateway with none: its error rows are for the handshake only, and a failing handler leaves the socket open', async () => {
+      const codes = document.channels.RoomsGateway!['x-close-codes'];
+      expect(codes.filter(entry => entry.phase !== 'handshake').map(entry => entry.cause)).toEqual(['max-payload']);
+      const ws = connectWs(app, '/rooms/lobby');
+      await ws.opened;
+      ws.send('fail');
+      expect(await ws.receive()).toMatchObject({ event: 'exception' });
+      ws.send('who');
+      expect(await ws.receive()).toEqual({ room: 'lobby', members: 1 });
+      expect(closed(await ws.close()).code).toBe(1000);
+    });
+
+    it("a guarded handler with the default filter: 1008 with Nest's text, and the server closes with it", async () => {
+      const row = document.channels.AdminGateway!['x-close-codes'].find(entry => entry.cause === 'guard');
+      expect(row).toMatchObject({ code: 1008, reason: 'Forbidden resource', phase: 'message' });
+      expect(document.channels.AdminGateway!['x-close-codes'].find(entry => entry.cause === 'internal-error')?.phase).toBe('any');
+      const ws = connectWs(app, '/admin');
+      await ws.opened;
+      ws.send('wipe');
+      expect(closed(await ws.outcome)).toMatchObject({ code: row!.code, reason: row!.reason });
+    });
+  });
+
   it('writes optional segments and wildcards out as parameters', () => {
     expect(document.channels.RoomsGateway).toMatchObject({ address: '/rooms/{room}', parameters: { room: { description: expect.stringContaining('optional') } } });
     expect(document.channels.FilesGateway).toMatchObject({ address: '/files/{filePath}', parameters: { filePath: { description: expect.stringContaining('wildcard') } } });
