@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { writeFile } from 'node:fs/promises';
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { resolveSettings, type AdapterSettings } from '../adapter/adapter-settings.js';
 import { discoverGateways } from '../adapter/gateway-discovery.js';
 import { ValidatingWsAdapter } from '../adapter/validating-ws.adapter.js';
@@ -54,7 +54,8 @@ export async function writeAsyncApiDocument(app: INestApplicationContext, file: 
 
 /** The document as YAML. @publicApi */
 export function asyncApiToYaml(document: AsyncApiDocument): string {
-  // No anchors or aliases: schemas shared by reference stay readable, and every reader takes them.
+  // Loaded when asked for, not with the library. No anchors or aliases: every reader takes the result.
+  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   return stringify(document, { aliasDuplicateObjects: false });
 }
 

@@ -1,5 +1,4 @@
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage.js';
-import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { createRequire } from 'node:module';
 
 /** A JSON Schema object (AsyncAPI's Schema Object is a superset of draft 07). */
@@ -13,13 +12,20 @@ export const SCHEMA_REF_PREFIX = '#/components/schemas/';
  * does not export. Node's `import 'class-transformer'` loads the CommonJS build (the package has no
  * `exports` map), so that build's storage is the one the user's decorators fill.
  */
-const classTransformerStorage = createRequire(import.meta.url)('class-transformer/cjs/storage.js')
-  .defaultMetadataStorage as MetadataStorage;
+const require = createRequire(import.meta.url);
+const classTransformerStorage = require('class-transformer/cjs/storage.js').defaultMetadataStorage as MetadataStorage;
 
 const CONVERSION_OPTIONS = {
   refPointerPrefix: SCHEMA_REF_PREFIX,
   classTransformerMetadataStorage: classTransformerStorage,
 };
+
+type Converter = typeof import('class-validator-jsonschema');
+let converter: Converter | undefined;
+/** Loaded at the first document, not with the library: an app that serves none does not pay for it. */
+function jsonSchemaConverter(): Converter {
+  return (converter ??= require('class-validator-jsonschema') as Converter);
+}
 
 /** Types a DTO property or a message body can be declared as, that are not DTO classes. */
 const PRIMITIVE_SCHEMAS = new Map<unknown, JsonSchema>([
@@ -54,7 +60,7 @@ export class SchemaConversion {
 
   /** A DTO class's schema, always `type: object` with `properties`, as the ws binding requires. */
   dtoSchema(type: Function): JsonSchema {
-    const schema = structuredClone(targetConstructorToSchema(type, CONVERSION_OPTIONS)) as JsonSchema;
+    const schema = structuredClone(jsonSchemaConverter().targetConstructorToSchema(type, CONVERSION_OPTIONS)) as JsonSchema;
     this.#gatherRefs(schema);
     return { type: 'object', properties: {}, ...schema };
   }
@@ -82,7 +88,7 @@ export class SchemaConversion {
   #addComponent(name: string): void {
     if (this.#components.has(name)) return;
     // Every class class-validator knows of, converted once per document: a `$ref` names a class, not a constructor.
-    this.#registered ??= validationMetadatasToSchemas(CONVERSION_OPTIONS) as Record<string, JsonSchema>;
+    this.#registered ??= jsonSchemaConverter().validationMetadatasToSchemas(CONVERSION_OPTIONS) as Record<string, JsonSchema>;
     const schema = structuredClone(this.#registered[name] ?? { type: 'object' });
     this.#components.set(name, schema);
     this.#gatherRefs(schema);
