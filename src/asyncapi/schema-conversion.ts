@@ -78,18 +78,22 @@ export class SchemaConversion {
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string' && value.startsWith(SCHEMA_REF_PREFIX)) {
-        this.#addComponent(value.slice(SCHEMA_REF_PREFIX.length));
+        const className = value.slice(SCHEMA_REF_PREFIX.length);
+        // Component names are `[A-Za-z0-9._-]+` in AsyncAPI; a class name may hold `$`.
+        const name = className.replace(/[^\w.-]/g, '_');
+        (node as JsonSchema).$ref = `${SCHEMA_REF_PREFIX}${name}`;
+        this.#addComponent(className, name);
       } else {
         this.#gatherRefs(value);
       }
     }
   }
 
-  #addComponent(name: string): void {
+  #addComponent(className: string, name: string): void {
     if (this.#components.has(name)) return;
     // Every class class-validator knows of, converted once per document: a `$ref` names a class, not a constructor.
     this.#registered ??= jsonSchemaConverter().validationMetadatasToSchemas(CONVERSION_OPTIONS) as Record<string, JsonSchema>;
-    const schema = structuredClone(this.#registered[name] ?? { type: 'object' });
+    const schema = structuredClone(this.#registered[className] ?? { type: 'object' });
     this.#components.set(name, schema);
     this.#gatherRefs(schema);
   }

@@ -19,6 +19,12 @@ class Derived extends Base {}
 class Plain {
   name!: string;
 }
+class $Money {
+  @IsInt() cents!: number;
+}
+class Price {
+  @ValidateNested() @Type(() => $Money) amount!: $Money;
+}
 
 describe('SchemaConversion', () => {
   it('gives primitives their JSON type and says nothing of an undeclared type', () => {
@@ -54,5 +60,11 @@ describe('SchemaConversion', () => {
     const schemas = new SchemaConversion();
     (schemas.dtoSchema(Base).properties as Record<string, unknown>).id = 'changed';
     expect(schemas.dtoSchema(Base)).toMatchObject({ properties: { id: { type: 'integer' } } });
+  });
+
+  it('names components as AsyncAPI allows, and points the $ref at that name', () => {
+    const schemas = new SchemaConversion();
+    expect(schemas.dtoSchema(Price).properties).toEqual({ amount: { $ref: '#/components/schemas/_Money' } });
+    expect(schemas.components()).toEqual({ _Money: { type: 'object', properties: { cents: { type: 'integer' } }, required: ['cents'] } });
   });
 });
