@@ -45,6 +45,7 @@ export function buildChannel(
     messages[key] = message;
     return key;
   };
+  let genericReplyKey: string | undefined;
 
   for (const [event, handler] of descriptor.handlers) {
     const received = addMessage(event, {
@@ -55,7 +56,7 @@ export function buildChannel(
       payload: receivedPayload(event, descriptor, handler, schemas),
     });
     const replies = replyMessages(event, descriptor, handler, schemas).map(message => addMessage(`${event}.reply`, message));
-    const replyKeys = replies.length > 0 ? replies : [genericReply(messages, addMessage)];
+    const replyKeys = replies.length > 0 ? replies : [(genericReplyKey ??= addMessage(GENERIC_REPLY, genericReply()))];
     operations[uniqueKey(`${channelId}.${event}`, operations)] = {
       action: 'receive',
       channel: channelRef,
@@ -72,12 +73,12 @@ export function buildChannel(
       };
     }
   }
-  if (messages[GENERIC_REPLY]) {
+  if (genericReplyKey !== undefined) {
     operations[uniqueKey(`${channelId}.reply`, operations)] = {
       action: 'send',
       channel: channelRef,
       summary: 'What a handler returns, if anything',
-      messages: [messageRef(GENERIC_REPLY)],
+      messages: [messageRef(genericReplyKey)],
     };
   }
   for (const spec of declaredSends(gateway)) {
@@ -140,9 +141,8 @@ function sentMessage(spec: WsSendsSpec, title: string, schemas: SchemaConversion
   };
 }
 
-function genericReply(messages: Record<string, AsyncApiMessage>, add: (key: string, message: AsyncApiMessage) => string): string {
-  if (messages[GENERIC_REPLY]) return GENERIC_REPLY;
-  return add(GENERIC_REPLY, {
+function genericReply(): AsyncApiMessage {
+  return {
     name: GENERIC_REPLY,
     title: 'Handler reply',
     description:
@@ -151,7 +151,7 @@ function genericReply(messages: Record<string, AsyncApiMessage>, add: (key: stri
     contentType: CONTENT_TYPE,
     // No `type`: a handler may return any JSON value; where it is an object, it is the envelope.
     payload: { properties: { event: { type: 'string' }, data: {} } },
-  });
+  };
 }
 
 function envelope(event: string, data: JsonSchema | undefined, dataRequired: boolean): JsonSchema {

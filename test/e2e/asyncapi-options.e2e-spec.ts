@@ -1,3 +1,4 @@
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { Module, UseFilters, type INestApplication } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { IsInt } from 'class-validator';
@@ -193,6 +194,40 @@ describe('WsErrorsModule.forRootAsync({ useFactory }) with asyncapi', () => {
       const served = (await response.json()) as { info: unknown; channels: Record<string, { address: string }> };
       expect(served.info).toEqual({ title: 'Async', version: '9.9.9' });
       expect(served.channels.ItemsGateway.address).toBe('/items/{itemId}/ws');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+@WebSocketGateway({ path: '/odd' })
+class OddNamesGateway {
+  @SubscribeMessage('reply')
+  reply(@MessageBody() text: string) {
+    return text;
+  }
+
+  @SubscribeMessage('rooms/join me')
+  join() {
+    return null;
+  }
+}
+
+describe('event names that are not plain keys', () => {
+  it('get keys safe in a JSON pointer, and the generic reply never stands in for a received message', async () => {
+    const app = await createApp(app => new ValidatingWsAdapter(app), [], [OddNamesGateway]);
+    try {
+      const document = createAsyncApiDocument(app);
+      const channel = document.channels.OddNamesGateway!;
+      expect(Object.keys(channel.messages)).toEqual(['reply', 'reply2', 'rooms_join_me']);
+      expect(channel.messages.rooms_join_me!.name).toBe('rooms/join me');
+      expect(document.operations['OddNamesGateway.reply']).toMatchObject({
+        messages: [{ $ref: '#/channels/OddNamesGateway/messages/reply' }],
+        reply: { messages: [{ $ref: '#/channels/OddNamesGateway/messages/reply2' }] },
+      });
+      expect(document.operations['OddNamesGateway.reply2']).toMatchObject({ action: 'send', messages: [{ $ref: '#/channels/OddNamesGateway/messages/reply2' }] });
+      const { diagnostics } = await new Parser().parse(JSON.stringify(document));
+      expect(diagnostics.filter(d => d.severity <= DiagnosticSeverity.Warning).map(d => d.message)).toEqual([]);
     } finally {
       await app.close();
     }
