@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type INestApplication, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost, ModulesContainer, type AbstractHttpAdapter } from '@nestjs/core';
-import type { ApplicationConfig } from '@nestjs/core';
-import { errorDetail } from '../utils/error-detail.util.js';
+import { HttpAdapterHost, ModulesContainer, type AbstractHttpAdapter, type ApplicationConfig } from '@nestjs/core';
+import { ASYNCAPI_BUILD_FAILED_MESSAGE, INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 import type { WsErrorsOptions } from '../interfaces/ws-errors-options.interface.js';
+import { errorDetail } from '../utils/error-detail.util.js';
 import { WS_ERRORS_OPTIONS } from '../ws-errors.constants.js';
 import type { AsyncApiDocumentOptions } from './asyncapi-document.interface.js';
 import { asyncApiToYaml, buildAsyncApiDocument, isYamlName, sourceOf, type AsyncApiSource } from './asyncapi-document.builder.js';
 import { APPLICATION_CONFIG, appWideEnhancersOf } from './nest-metadata.js';
-import { ASYNCAPI_BUILD_FAILED_MESSAGE, INTERNAL_ERROR_REASON } from '../exceptions/messages.constant.js';
 
 /**
  * `WsErrorsModule.forRoot({ asyncapi })`: where the document is served over HTTP, and what it says of itself.
