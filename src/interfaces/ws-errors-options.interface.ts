@@ -4,6 +4,7 @@ import type { ValidatorOptions } from 'class-validator';
 import type { IncomingMessage } from 'node:http';
 import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
 import type { HeartbeatOptions, ShutdownCloseCode } from '../lifecycle/lifecycle-options.js';
+import type { AsyncApiServeOptions } from '../asyncapi/asyncapi.serve.js';
 
 /** A filter given to `WsErrorsModule.forRoot({ filters })`: a class (resolved with DI) or an instance. */
 export type WsErrorsFilter = Type<ExceptionFilter> | ExceptionFilter;
@@ -77,4 +78,9 @@ export interface WsErrorsOptions {
   maxBufferedBytes?: number | false;
   /** What `app.close()` sends every client: 1001 `Going Away` (default) or 1012 `Service Restart`. */
   shutdownCloseCode?: ShutdownCloseCode;
+  /**
+   * Serve the app's AsyncAPI 3.0 document over HTTP: `{ path: '/asyncapi.json' }` (`.yaml` for YAML),
+   * with the document's `info` and `servers`. Off by default.
+   */
+  asyncapi?: AsyncApiServeOptions;
 }

@@ -5,7 +5,9 @@ import {
   HandshakeParams,
   WebSocketException,
   WebSocketExceptionFilter,
+  WsCloseCodes,
   WsHandshake,
+  WsSends,
   WsStatus,
   getHandshake,
 } from 'nestjs-ws-errors';
@@ -19,6 +21,8 @@ import { ItemParams, SessionCookies } from './items.dto.js';
 @WebSocketGateway({ path: '/items/:itemId/ws' })
 @WsHandshake({ params: ItemParams, cookies: SessionCookies })
 @UseFilters(WebSocketExceptionFilter)
+@WsCloseCodes({ code: WsStatus.WS_1008_POLICY_VIOLATION, reason: 'Session cookie missing', when: 'the session cookie is absent', phase: 'handshake' })
+@WsSends({ event: 'session', payload: String, description: 'Sent once the client is admitted' })
 export class ItemsGateway implements OnGatewayConnection {
   handleConnection(client: WebSocket): void {
     const { cookies } = getHandshake<ItemParams, object, object, SessionCookies>(client);
@@ -29,6 +33,7 @@ export class ItemsGateway implements OnGatewayConnection {
   }
 
   @SubscribeMessage('echo')
+  @WsSends({ event: 'echo', payload: String })
   echo(@HandshakeParams() params: ItemParams, @HandshakeCookies() _cookies: SessionCookies, @MessageBody() text: unknown) {
     return { event: 'echo', data: `Message text was: ${String(text)}, for item ID: ${params.itemId}` };
   }
