@@ -2,6 +2,8 @@ import swc from 'unplugin-swc';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const TEST_TIMEOUT = 20_000;
+
 // Nest's injection and class-validator read `design:*` metadata, which only a
 // compiler that honours `emitDecoratorMetadata` writes: SWC does, esbuild does not.
 export default defineConfig({
@@ -30,8 +32,10 @@ export default defineConfig({
     // test/hardening/soak.e2e-spec.ts measures heap growth after global.gc(); harmless elsewhere.
     execArgv: ['--expose-gc'],
     maxWorkers: 2,
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-    setupFiles: ['reflect-metadata'],
+    testTimeout: TEST_TIMEOUT,
+    hookTimeout: TEST_TIMEOUT,
+    // test/fixtures/fast-check.setup.ts derives fast-check's time limit from it.
+    provide: { testTimeout: TEST_TIMEOUT },
+    setupFiles: ['reflect-metadata', './test/fixtures/fast-check.setup.ts'],
   },
 });

@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeProfile } from './lib/profile.mjs';
+import { PROFILE_TARGETS } from './lib/profile-targets.mjs';
 import { renderMarkdown, renderProfiles, renderSmoke, summarizeAll } from './lib/report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -415,12 +416,7 @@ async function profileOurs(lgs, samples) {
   const out = {};
   const dir = join(RESULTS, 'profiles');
   mkdirSync(dir, { recursive: true });
-  const inclusive = [
-    '#onUpgrade', '#admit', '#runChecks', 'validateHandshake', 'validateDto', 'plainToInstance', 'validate',
-    'coerceToDeclaredTypes', 'parseHandshake', 'rawView', 'raceWithTimeout', 'handleUpgrade', 'completeUpgrade',
-    '#accept', 'ClientSession', 'setClientState', 'toErrorItems', '#handleError', '#host', 'closeWebSocket',
-    '#dispatch', '#reply', '#send', 'callback', 'send', 'messageParser', 'defaultMessageParser', 'emitClose',
-  ];
+  const inclusive = PROFILE_TARGETS.flatMap(target => (target.or ? [target.fn, target.or] : [target.fn]));
   const runs = [
     ['handshake', { cmd: 'handshakes', path: SERVERS.ours.items, headers: HEADERS, expect: 'open', concurrency: CONFIG.concurrency, total: CONFIG.profileHandshakes, maxMs: CONFIG.profileMs }],
     ['reject', { cmd: 'handshakes', path: SERVERS.ours.reject, headers: HEADERS, expect: 1008, concurrency: CONFIG.concurrency, total: CONFIG.profileHandshakes, maxMs: CONFIG.profileMs }],

@@ -39,3 +39,9 @@ export enum ReadyState {
   CLOSING = 2,
   CLOSED = 3,
 }
+
+/** Metadata key under which `@WsCloseCodes()` stores the close codes a gateway, handler or filter declares. */
+export const WS_CLOSE_CODES_METADATA = 'ws_errors:close_codes';
+
+/** Metadata key under which `@WsSends()` stores what a handler replies or a gateway sends on its own. */
+export const WS_SENDS_METADATA = 'ws_errors:sends';

@@ -6,6 +6,7 @@ import {
   WsErrorsConfigurableModule,
 } from './ws-errors.module-definition.js';
 import { WsErrorsRegistry } from './ws-errors.registry.js';
+import { AsyncApiRoute } from './asyncapi/asyncapi.serve.js';
 import { WS_ERRORS_ASYNC_FILTERS, WS_ERRORS_OPTIONS } from './ws-errors.constants.js';
 
 /**
@@ -14,7 +15,7 @@ import { WS_ERRORS_ASYNC_FILTERS, WS_ERRORS_OPTIONS } from './ws-errors.constant
  * Global by default (`isGlobal: false` to scope it).
  * @publicApi
  */
-@Module({ providers: [WsErrorsRegistry], exports: [WsErrorsRegistry, WS_ERRORS_OPTIONS] })
+@Module({ providers: [WsErrorsRegistry, AsyncApiRoute], exports: [WsErrorsRegistry, WS_ERRORS_OPTIONS] })
 export class WsErrorsModule extends WsErrorsConfigurableModule {
   static override forRoot(options: typeof WS_ERRORS_OPTIONS_TYPE = {}): DynamicModule {
     return withFilterProviders(super.forRoot(options), options.filters);

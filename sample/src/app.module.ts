@@ -12,6 +12,8 @@ import { StrictGateway } from './strict/strict.gateway.js';
       filters: [WebSocketExceptionFilter],
       // Unknown errors are logged with the endpoint that failed (the default, shown here).
       logErrors: true,
+      // The gateways as an AsyncAPI 3.0 document: GET /asyncapi.json (the page below renders it).
+      asyncapi: { path: '/asyncapi.json', info: { title: 'nestjs-ws-errors sample', version: '1.0.0' } },
     }),
   ],
   controllers: [PageController],

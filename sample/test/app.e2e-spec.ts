@@ -102,7 +102,8 @@ describe('the sample app', () => {
       expect(logger.lines).toContainEqual({
         level: 'warn',
         context: 'UnsupportedDataFilter',
-        message: '1 validation error(s) in StrictGateway.handleConnection (WS /strict, handshake)',
+        // StrictGateway has no handleConnection: the context names the class alone.
+        message: '1 validation error(s) in StrictGateway (WS /strict, handshake)',
       });
     });
 

@@ -53,10 +53,6 @@ export class ClientSession implements Liveness {
     client.once(CLOSE_EVENT, this.#onClose);
   }
 
-  get admitted(): boolean {
-    return this.#admitted;
-  }
-
   get closed(): boolean {
     return this.#closed;
   }

@@ -44,10 +44,6 @@ export class UpgradeRouter<S> {
     this.#dynamic.push({ route, match: compiled });
   }
 
-  get routes(): ServerRoute<S>[] {
-    return [...this.#dynamic.map(compiled => compiled.route), ...(this.#catchAll ? [this.#catchAll] : [])];
-  }
-
   /** `pathname` as sent, still percent-encoded; a malformed escape is a result, not a throw. */
   match(pathname: string): RouteMatch<S> {
     const exact = this.#static.get(pathname);

@@ -45,3 +45,7 @@ export const HANDSHAKE_NOT_VALIDATED =
 
 /** class-validator's own text for an undeclared property, for a prototype key it never saw. */
 export const PROTOTYPE_KEY_MESSAGE = (key: string) => `property ${key} should not exist`;
+
+
+/** Logged when the AsyncAPI document cannot be built for an HTTP request (which gets a 500). */
+export const ASYNCAPI_BUILD_FAILED_MESSAGE = 'Could not build the AsyncAPI document';

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { CloseReasonOptions } from '../close-frame/close-reason.encoder.js';
 import type { TrustProxy } from '../handshake/client-address.js';
 import type { HeartbeatOptions, ShutdownCloseCode } from '../lifecycle/lifecycle-options.js';
+import type { AsyncApiServeOptions } from '../asyncapi/asyncapi.serve.js';
 
 /** A filter given to `WsErrorsModule.forRoot({ filters })`: a class (resolved with DI) or an instance. */
 export type WsErrorsFilter = Type<ExceptionFilter> | ExceptionFilter;
@@ -85,4 +86,9 @@ export interface WsErrorsOptions {
    * peer, and the header is never believed.
    */
   trustProxy?: TrustProxy;
+  /**
+   * Serve the app's AsyncAPI 3.0 document over HTTP: `{ path: '/asyncapi.json' }` (`.yaml` for YAML),
+   * with the document's `info` and `servers`. Off by default.
+   */
+  asyncapi?: AsyncApiServeOptions;
 }

@@ -4,8 +4,9 @@
  * place this library takes them from (contract: test/nest/nest-assumptions.contract.spec.ts).
  */
 export {
-  // packages/common/constants.ts: @UseGuards, @UseFilters, @Catch
+  // packages/common/constants.ts: @UseGuards, @UseFilters, @UsePipes, @Catch
   GUARDS_METADATA,
+  PIPES_METADATA,
   EXCEPTION_FILTERS_METADATA,
   FILTER_CATCH_EXCEPTIONS,
 } from '@nestjs/common/internal';

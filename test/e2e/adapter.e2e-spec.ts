@@ -20,11 +20,12 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   HandshakeCookies,
@@ -41,7 +42,9 @@ import {
   type EndpointContext,
 } from '../../src/index.js';
 import { connectWs } from '../../src/testing/index.js';
-import { startApp } from '../fixtures/app.js';
+import { openConnections, startApp } from '../fixtures/app.js';
+import { appPort, settle } from '../fixtures/hostile-raw.js';
+import { pollUntil } from '../fixtures/poll-until.js';
 
 /** What the gateways saw, to assert that refused clients never reach them. */
 const calls: string[] = [];
@@ -127,8 +130,9 @@ class ThrowingGateway {
     if (request.url.endsWith('?throw')) throw new WebSocketException(4000, 'sync refusal');
     if (request.url.endsWith('?secret')) throw new Error('connection secret');
     if (request.url.endsWith('?reject')) return Promise.reject(new WebSocketException(4001, 'async refusal'));
-    if (request.url.includes('slow')) return new Promise(resolve => setTimeout(resolve, 150)).then(() => calls.push('slow:ready'));
-    void client;
+    // Settles once five messages have reached the socket, and a few event-loop turns later: time
+    // enough for a message the adapter failed to hold to reach the handler first.
+    if (request.url.includes('slow')) return messagesReceived(client, 5).then(() => settle()).then(() => calls.push('slow:ready'));
   }
   @SubscribeMessage('echo')
   echo(@MessageBody() data: unknown) {
@@ -140,7 +144,7 @@ class ThrowingGateway {
 @ValidatorConstraint({ name: 'knownToken', async: true })
 class KnownToken implements ValidatorConstraintInterface {
   async validate(value: unknown) {
-    await new Promise(resolve => setTimeout(resolve, 5));
+    await new Promise(resolve => setImmediate(resolve));
     return value === 'known';
   }
 }
@@ -359,8 +363,14 @@ describe('ValidatingWsAdapter', () => {
       const ws = connectWs(app, '/items/x/ws?q=abc', { headers: validItem.headers, cookies: validItem.cookies });
       ws.socket.on('open', () => ws.send('whoami'));
       expect(await ws.outcome).toMatchObject({ kind: 'closed', code: 1008 });
-      await new Promise(resolve => setTimeout(resolve, 50));
-      expect(calls).toEqual([]);
+      // The server read the refused client's message before its close reply; a valid client's
+      // round trip to the same gateway afterwards shows what reached the gateway meanwhile.
+      const valid = connectWs(app, '/items/x/ws', validItem);
+      await valid.receive();
+      valid.send('whoami');
+      await valid.receive();
+      expect(calls).toEqual(['items:connect', 'items:message']);
+      await valid.close();
     });
   });
 
@@ -433,16 +443,35 @@ describe('ValidatingWsAdapter', () => {
     });
 
     it('serves a gateway on a port of its own', async () => {
-      const port = await freePort();
-      @WebSocketGateway(port, { path: '/own' })
+      // A gateway's own port is fixed when its class is declared. Rather than guess a free port and
+      // reuse it, the server created for the declared port listens on one the OS picks (port 0).
+      const DECLARED_PORT = 1;
+      const listen = NetServer.prototype.listen;
+      const ownServers: NetServer[] = [];
+      const redirect = vi.spyOn(NetServer.prototype, 'listen').mockImplementation(function (this: NetServer, ...args: unknown[]) {
+        if (args[0] !== DECLARED_PORT) return listen.apply(this, args as never);
+        ownServers.push(this);
+        return listen.apply(this, [0, '127.0.0.1'] as never);
+      });
+      @WebSocketGateway(DECLARED_PORT, { path: '/own' })
       class OwnPortGateway {
         @SubscribeMessage('echo')
         echo(@MessageBody() data: unknown) {
           return { event: 'echo', data };
         }
       }
-      const ownApp = await startApp({ providers: [OwnPortGateway] });
+      let ownApp: INestApplication;
       try {
+        ownApp = await startApp({ providers: [OwnPortGateway] });
+      } finally {
+        redirect.mockRestore();
+      }
+      try {
+        expect(ownServers).toHaveLength(1);
+        const ownServer = ownServers[0]!;
+        if (!ownServer.listening) await once(ownServer, 'listening');
+        const { port } = ownServer.address() as AddressInfo;
+        expect(port).not.toBe(appPort(ownApp));
         const ws = connectWs(`ws://127.0.0.1:${port}`, '/own');
         await ws.opened;
         ws.send('echo', 'own');
@@ -537,7 +566,6 @@ describe('ValidatingWsAdapter', () => {
 
   describe('resources', () => {
     it('leaves no sockets or timers behind after thousands of rejected handshakes', async () => {
-      const server = app.getHttpServer() as Server;
       const countOf = (kind: string) => process.getActiveResourcesInfo().filter(resource => resource === kind).length;
       const baseline = { sockets: countOf('TCPSocketWrap'), timers: countOf('Timeout') };
       const total = 2_000;
@@ -555,13 +583,11 @@ describe('ValidatingWsAdapter', () => {
         }),
       );
       expect(Object.fromEntries(codes)).toEqual({ 1008: total });
-      await waitFor(() => countOf('TCPSocketWrap') <= baseline.sockets && countOf('Timeout') <= baseline.timers);
-      expect(countOf('TCPSocketWrap')).toBeLessThanOrEqual(baseline.sockets);
-      expect(countOf('Timeout')).toBeLessThanOrEqual(baseline.timers);
-      const connections = await new Promise<number>((resolve, reject) =>
-        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
-      );
-      expect(connections).toBe(0);
+      await pollUntil(() => {
+        expect(countOf('TCPSocketWrap')).toBeLessThanOrEqual(baseline.sockets);
+        expect(countOf('Timeout')).toBeLessThanOrEqual(baseline.timers);
+      });
+      expect(await openConnections(app)).toBe(0);
     }, 60_000);
   });
 });
@@ -570,16 +596,16 @@ function getPrototypeKeys(value: object): string[] {
   return Object.keys(value).filter(key => ['__proto__', 'constructor', 'prototype'].includes(key));
 }
 
-async function waitFor(condition: () => boolean, timeout = 5_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!condition() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
+/** Resolves once `count` messages have reached the socket (counted, not awaited one by one: ws may emit several in one tick). */
+function messagesReceived(client: WebSocket, count: number): Promise<void> {
+  return new Promise(resolve => {
+    let seen = 0;
+    const onMessage = () => {
+      if (++seen < count) return;
+      client.off('message', onMessage);
+      resolve();
+    };
+    client.on('message', onMessage);
+  });
 }
 

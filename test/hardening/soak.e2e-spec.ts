@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
 import { WebSocket, type WebSocketServer as WsServer } from 'ws';
 import { WebSocketExceptionFilter, WsHandshake, getDisconnectInfo, getHandshake } from '../../src/index.js';
 import { baseUrl, connectWs } from '../../src/testing/index.js';
-import { startApp } from '../fixtures/app.js';
+import { openConnections, startApp } from '../fixtures/app.js';
+import { pollUntil } from '../fixtures/poll-until.js';
 import { RawWsClient, appPort, deferred, settle, upgradeRequest } from '../fixtures/hostile-raw.js';
 
 /**
@@ -202,6 +203,14 @@ describe('soak: mixed connections leave nothing behind', () => {
     endings.set(kind, (endings.get(kind) ?? 0) + 1);
   }
 
+  /** No client in the gateway's server, no connection on the HTTP server (a silent client's ends at closeTimeout). */
+  async function allConnectionsGone(): Promise<void> {
+    await pollUntil(async () => {
+      expect(gateway.server.clients.size).toBe(0);
+      expect(await openConnections(app)).toBe(0);
+    });
+  }
+
   async function run(from: number, count: number): Promise<void> {
     let next = from;
     const end = from + count;
@@ -218,8 +227,7 @@ describe('soak: mixed connections leave nothing behind', () => {
     }
     // Warm-up: every code path (and the rejection server) exists before the baseline.
     await run(0, 200);
-    await vi.waitFor(() => expect(gateway.server.clients.size).toBe(0), { timeout: 5_000 });
-    await new Promise(resolve => setTimeout(resolve, CLOSE_TIMEOUT + 100));
+    await allConnectionsGone();
     await settle();
     gc();
     const baseline = countResources();
@@ -243,8 +251,8 @@ describe('soak: mixed connections leave nothing behind', () => {
     });
 
     // Everything a connection holds goes with it, the app still running.
-    await new Promise(resolve => setTimeout(resolve, CLOSE_TIMEOUT + 100));
-    await vi.waitFor(
+    await allConnectionsGone();
+    await pollUntil(
       () => {
         expect(gateway.server.clients.size).toBe(0);
         const now = countResources();
@@ -284,7 +292,7 @@ describe('soak: mixed connections leave nothing behind', () => {
     );
     await Promise.all(clients.map((ws, i) => (i % 2 === 0 ? ws.close() : (ws.socket.terminate(), ws.outcome))));
     await vi.waitFor(() => expect(tickStreamsEnded.count).toBe(50), { timeout: 5_000 });
-    await vi.waitFor(
+    await pollUntil(
       () => {
         expect(gateway.server.clients.size).toBe(0);
         expect(countResources().timeouts).toBeLessThanOrEqual(baseline.timeouts);

@@ -262,7 +262,7 @@ describe("the README's Install and Quick start, followed in an empty folder", ()
     const invalid = (await connectWs(base, '/ws?q=abc').outcome) as { kind: string; code: number; reason: string };
     expect(invalid).toMatchObject({ kind: 'closed', code: 1008 });
     expect(JSON.parse(invalid.reason)).toEqual([{ type: 'isInt', loc: ['query', 'q'], msg: 'q must be an integer number', input: 'abc' }]);
-    expect(await connectWs(base, '/items/foo/ws').outcome).toEqual({ kind: 'closed', code: 1008, reason: 'Session cookie missing', wasClean: true });
+    expect(await connectWs(base, '/items/foo/ws').outcome).toEqual({ kind: 'closed', code: 1008, reason: 'Session cookie missing', wasClean: true, allowReconnect: false });
     expect(await connectWs(base, '/strict?q=abc').outcome).toMatchObject({ kind: 'closed', code: 1003 });
     const admitted = connectWs(base, '/ws?q=3');
     await admitted.opened;

@@ -1,4 +1,5 @@
 import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { defineHandshake } from 'nestjs-ws-errors';
 
 /** `/items/:itemId/ws`: the path parameter. */
 export class ItemParams {
@@ -13,3 +14,6 @@ export class SessionCookies {
   @IsString()
   session?: string;
 }
+
+/** One definition for `@WsHandshake` and the typed `getHandshake(client, ItemHandshake)`. */
+export const ItemHandshake = defineHandshake({ params: ItemParams, cookies: SessionCookies });

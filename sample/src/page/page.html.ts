@@ -17,6 +17,12 @@ export const PAGE_HTML = /* html */ `<!doctype html>
     #log li { border-bottom: 1px solid #eee; padding: .2em 0; white-space: pre-wrap; word-break: break-all; }
     #log li.close { color: #a00; } #log li.open { color: #070; } #log li.sent { color: #555; }
     code { background: #f4f4f4; padding: 0 .2em; }
+    #asyncapi-doc article { border: 1px solid #ddd; margin: .8em 0; padding: .2em .8em .6em; }
+    #asyncapi-doc h3 { margin: .4em 0; font-size: 1.05em; }
+    #asyncapi-doc h4 { margin: .6em 0 .2em; font-size: .95em; }
+    #asyncapi-doc ul { margin: .2em 0; padding-left: 1.2em; }
+    #asyncapi-doc table { border-collapse: collapse; font-size: 13px; }
+    #asyncapi-doc td, #asyncapi-doc th { border: 1px solid #ddd; padding: .15em .4em; text-align: left; vertical-align: top; }
   </style>
 </head>
 <body>
@@ -47,6 +53,12 @@ export const PAGE_HTML = /* html */ `<!doctype html>
   <p>Last close: code <strong id="close-code"></strong>, reason <code id="close-reason"></code>,
      clean <span id="close-clean"></span></p>
   <ul id="log"></ul>
+  <section id="asyncapi">
+    <h2>AsyncAPI document</h2>
+    <p>What a client author needs, generated from the gateways: <a href="/asyncapi.json">/asyncapi.json</a>
+       (AsyncAPI 3.0). Channels, their handshake parameters, messages and close codes:</p>
+    <div id="asyncapi-doc">loading…</div>
+  </section>
   <script>
     (function () {
       var $ = function (id) { return document.getElementById(id); };
@@ -124,6 +136,91 @@ export const PAGE_HTML = /* html */ `<!doctype html>
         socket.send(frame);
         log('sent', frame);
       };
+
+      // The AsyncAPI document, rendered as plain lists: no viewer, no build.
+      function el(tag, text, className) {
+        var node = document.createElement(tag);
+        if (text !== undefined) node.textContent = text;
+        if (className) node.className = className;
+        return node;
+      }
+      function refName(ref) { return ref.split('/').pop(); }
+      function describeSchema(schema) {
+        if (!schema || Object.keys(schema).length === 0) return 'any';
+        if (schema.$ref) return refName(schema.$ref);
+        if (schema.type === 'array') return 'array of ' + describeSchema(schema.items || {});
+        var parts = [schema.type || 'any'];
+        if (schema.const !== undefined) parts = [JSON.stringify(schema.const)];
+        if (schema.enum) parts.push('one of ' + schema.enum.join(', '));
+        if (schema.minimum !== undefined || schema.maximum !== undefined) {
+          parts.push((schema.minimum !== undefined ? schema.minimum : '…') + '–' + (schema.maximum !== undefined ? schema.maximum : '…'));
+        }
+        if (schema.minLength !== undefined || schema.maxLength !== undefined) {
+          parts.push('length ' + (schema.minLength || 0) + '–' + (schema.maxLength !== undefined ? schema.maxLength : '…'));
+        }
+        if (schema.pattern) parts.push('pattern ' + schema.pattern);
+        if (schema.type === 'object' && schema.properties) {
+          parts = ['{ ' + Object.keys(schema.properties).map(function (name) {
+            return name + ((schema.required || []).indexOf(name) === -1 ? '?' : '') + ': ' + describeSchema(schema.properties[name]);
+          }).join('; ') + ' }'];
+        }
+        return parts.join(', ');
+      }
+      function propertyList(title, schema) {
+        var li = el('li');
+        li.appendChild(el('strong', title + ': '));
+        li.appendChild(el('span', schema ? describeSchema(schema) : 'none'));
+        return li;
+      }
+      function renderChannel(id, channel, operations) {
+        var article = el('article');
+        article.dataset.address = channel.address || '';
+        article.appendChild(el('h3', (channel.address || '(every path)') + ' — ' + channel.title));
+        article.appendChild(el('h4', 'Handshake'));
+        var handshake = el('ul');
+        Object.keys(channel.parameters || {}).forEach(function (name) {
+          var parameter = channel.parameters[name];
+          handshake.appendChild(propertyList('path {' + name + '}', parameter['x-schema'] || { type: 'string' }));
+        });
+        var ws = channel.bindings.ws;
+        handshake.appendChild(propertyList('query', ws.query));
+        handshake.appendChild(propertyList('headers', ws.headers));
+        if (ws['x-cookies']) handshake.appendChild(propertyList('cookies', ws['x-cookies']));
+        article.appendChild(handshake);
+        article.appendChild(el('h4', 'Messages'));
+        var messages = el('ul', undefined, 'messages');
+        Object.keys(operations).forEach(function (opId) {
+          var operation = operations[opId];
+          if (operation.channel.$ref !== '#/channels/' + id) return;
+          operation.messages.forEach(function (ref) {
+            var message = channel.messages[refName(ref.$ref)];
+            var data = message.payload.properties && message.payload.properties.data;
+            var li = el('li', (operation.action === 'receive' ? 'client → server ' : 'server → client ') + message.name + ': ' +
+              describeSchema(data || message.payload));
+            messages.appendChild(li);
+          });
+        });
+        article.appendChild(messages);
+        article.appendChild(el('h4', 'Close codes'));
+        var table = el('table', undefined, 'close-codes');
+        var head = el('tr');
+        ['code', 'reason', 'when', 'phase', 'retry'].forEach(function (title) { head.appendChild(el('th', title)); });
+        table.appendChild(head);
+        channel['x-close-codes'].forEach(function (entry) {
+          var row = el('tr');
+          row.dataset.code = String(entry.code);
+          [entry.to ? entry.code + '–' + entry.to : String(entry.code), entry.reason, entry.when, entry.phase,
+           entry.retry ? (entry.backoff ? 'yes, with backoff' : 'yes') : 'no'].forEach(function (text) { row.appendChild(el('td', text)); });
+          table.appendChild(row);
+        });
+        article.appendChild(table);
+        return article;
+      }
+      fetch('/asyncapi.json').then(function (response) { return response.json(); }).then(function (doc) {
+        var target = $('asyncapi-doc');
+        target.textContent = '';
+        Object.keys(doc.channels).forEach(function (id) { target.appendChild(renderChannel(id, doc.channels[id], doc.operations)); });
+      }).catch(function (error) { $('asyncapi-doc').textContent = 'could not load /asyncapi.json: ' + error; });
 
       $('endpoint').onchange = function () {
         var items = $('endpoint').value === 'items';

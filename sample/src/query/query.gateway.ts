@@ -1,5 +1,5 @@
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
-import { HandshakeQuery, WsHandshake, getHandshake } from 'nestjs-ws-errors';
+import { HandshakeQuery, WsHandshake, WsSends, getHandshake } from 'nestjs-ws-errors';
 import type { WebSocket } from 'ws';
 import { QueryDto } from './query.dto.js';
 
@@ -10,6 +10,7 @@ import { QueryDto } from './query.dto.js';
  */
 @WebSocketGateway({ path: '/ws' })
 @WsHandshake({ query: QueryDto })
+@WsSends({ event: 'query', payload: String, description: 'Sent once the client is admitted' })
 export class QueryGateway implements OnGatewayConnection {
   handleConnection(client: WebSocket): void {
     const { query } = getHandshake<object, QueryDto>(client);
@@ -17,6 +18,7 @@ export class QueryGateway implements OnGatewayConnection {
   }
 
   @SubscribeMessage('echo')
+  @WsSends({ event: 'echo', payload: String })
   echo(@HandshakeQuery('q') q: number, @MessageBody() text: unknown) {
     return { event: 'echo', data: `Message text was: ${String(text)}, q is: ${q}` };
   }

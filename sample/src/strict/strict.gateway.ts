@@ -1,6 +1,6 @@
 import { UseFilters } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { HandshakeQuery, WsHandshake } from 'nestjs-ws-errors';
+import { HandshakeQuery, WsHandshake, WsSends } from 'nestjs-ws-errors';
 import { QueryDto } from '../query/query.dto.js';
 import { UnsupportedDataFilter } from './unsupported-data.filter.js';
 
@@ -14,6 +14,7 @@ import { UnsupportedDataFilter } from './unsupported-data.filter.js';
 @UseFilters(UnsupportedDataFilter)
 export class StrictGateway {
   @SubscribeMessage('echo')
+  @WsSends({ event: 'echo', payload: String })
   echo(@HandshakeQuery('q') q: number, @MessageBody() text: unknown) {
     return { event: 'echo', data: `Message text was: ${String(text)}, q is: ${q}` };
   }

@@ -1,5 +1,5 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { WebSocketRequestValidationError, WsStatus, closeWebSocket, getEndpointContext } from 'nestjs-ws-errors';
+import { WebSocketRequestValidationError, WsCloseCodes, WsStatus, closeWebSocket, getEndpointContext } from 'nestjs-ws-errors';
 import type { WebSocket } from 'ws';
 
 /**
@@ -8,6 +8,12 @@ import type { WebSocket } from 'ws';
  * and logs which endpoint failed.
  */
 @Catch(WebSocketRequestValidationError)
+@WsCloseCodes({
+  code: WsStatus.WS_1003_UNSUPPORTED_DATA,
+  reason: '<JSON of the validation errors>',
+  when: 'the handshake or a message fails its DTO',
+  replaces: ['validation'],
+})
 export class UnsupportedDataFilter implements ExceptionFilter {
   private readonly logger = new Logger(UnsupportedDataFilter.name);
 

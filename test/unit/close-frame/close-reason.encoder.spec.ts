@@ -4,13 +4,14 @@ import {
   MAX_CLOSE_REASON_BYTES,
   encodeCloseReason,
   truncateUtf8,
-} from '../../src/close-frame/close-reason.encoder.js';
+} from '../../../src/close-frame/close-reason.encoder.js';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 // What a UTF-8 encoder puts on the wire for `text`: lone surrogates become U+FFFD.
 const wellFormed = (text: string) => (text as string & { toWellFormed(): string }).toWellFormed();
 const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
 const survivesUtf8 = (text: string) => isWellFormed(text) && Buffer.from(text, 'utf8').toString('utf8') === text;
+// Time-bounded by test/fixtures/fast-check.setup.ts.
 const RUNS = { seed: 42, numRuns: 500 };
 
 describe('truncateUtf8', () => {

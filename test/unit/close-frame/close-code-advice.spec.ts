@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closeCodeAdvice, shouldReconnect } from '../../src/close-frame/close-code-advice.js';
-import { IDLE_TIMEOUT_CODE } from '../../src/lifecycle/lifecycle-options.js';
+import { closeCodeAdvice, shouldReconnect } from '../../../src/close-frame/close-code-advice.js';
+import { IDLE_TIMEOUT_CODE } from '../../../src/lifecycle/lifecycle-options.js';
 
 describe('closeCodeAdvice / shouldReconnect', () => {
   it.each([1001, 1006, 1011, 1012, 1013, 1014, 4500, 4503])('%i: reconnect, with backoff', code => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { assertSendableCloseCode, isSendableCloseCode } from '../../src/close-frame/close-code.validation.js';
-import { WsStatus } from '../../src/close-frame/ws-status.js';
+import { assertSendableCloseCode, isSendableCloseCode } from '../../../src/close-frame/close-code.validation.js';
+import { WsStatus } from '../../../src/close-frame/ws-status.js';
 
 // The rule written independently of the implementation, as RFC 6455 §7.4 states it.
 const SENDABLE_RANGES: ReadonlyArray<readonly [number, number]> = [

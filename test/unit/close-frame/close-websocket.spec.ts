@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { describe, it, expect, vi } from 'vitest';
 import { WebSocketServer, WebSocket } from 'ws';
-import { closeWebSocket, type ClosableWebSocket } from '../../src/close-frame/close-websocket.js';
-import { WsStatus } from '../../src/close-frame/ws-status.js';
+import { closeWebSocket, type ClosableWebSocket } from '../../../src/close-frame/close-websocket.js';
+import { WsStatus } from '../../../src/close-frame/ws-status.js';
 
 function fakeClient(readyState: number, close: ClosableWebSocket['close'] = () => {}) {
   return { readyState, close: vi.fn(close), terminate: vi.fn() };

@@ -1,1 +1,0 @@
-export { WsValidationPipe, type WsValidationPipeOptions } from './ws-validation.pipe.js';

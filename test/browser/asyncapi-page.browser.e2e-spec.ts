@@ -1,0 +1,56 @@
+import type { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSampleApp } from '../../sample/src/app.js';
+
+/** The sample page renders its AsyncAPI document as plain lists, read here in headless Chromium. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe("the sample page's AsyncAPI section in headless Chromium", () => {
+  let app: INestApplication;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`);
+    }
+    app = await createSampleApp({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage();
+    page.setDefaultTimeout(5_000);
+    await page.goto(`${await app.getUrl()}/`);
+    await page.waitForSelector('#asyncapi-doc article');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows one entry per channel, by address', async () => {
+    const articles = await page.locator('#asyncapi-doc article').all();
+    const addresses = await Promise.all(articles.map(article => article.getAttribute('data-address')));
+    expect(addresses).toEqual(['/items/{itemId}/ws', '/strict', '/ws']);
+  });
+
+  it('shows the path parameter, the cookie, the messages and the close codes of /items/{itemId}/ws', async () => {
+    const text = await page.textContent('#asyncapi-doc article[data-address="/items/{itemId}/ws"]');
+    expect(text).toContain('path {itemId}: string');
+    expect(text).toContain('cookies: { session?: string }');
+    expect(text).toContain('client → server echo: any');
+    expect(text).toContain('server → client echo: string');
+    expect(text).toContain('Session cookie missing');
+    const rows = await page.locator('#asyncapi-doc article[data-address="/items/{itemId}/ws"] tr[data-code]').all();
+    const codes = await Promise.all(rows.map(row => row.getAttribute('data-code')));
+    expect(codes).toContain('1008');
+    expect(codes).toContain('1011');
+  });
+
+  it('shows q as an integer in the query of /ws', async () => {
+    expect(await page.textContent('#asyncapi-doc article[data-address="/ws"]')).toContain('query: { q: integer }');
+  });
+});
