@@ -1,9 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectWs } from '../../../src/testing/index.js';
-import { startApp } from '../../fixtures/app.js';
-import { startNginx, type NginxProxy } from '../../fixtures/nginx.js';
+import { startAppBehindNginx, type AppBehindNginx } from '../../fixtures/app-behind-nginx.js';
 import { departures, LifecycleGateway } from '../lifecycle/lifecycle-gateway.js';
 
 /**
@@ -17,30 +15,20 @@ const NGINX_READ_TIMEOUT = '1s';
 const INTERVAL = 100;
 const TIMEOUT = 100;
 
-async function behindNginx(heartbeat: { interval: number; timeout: number } | false): Promise<{ app: INestApplication; proxy: NginxProxy }> {
-  const app = await startApp({ providers: [LifecycleGateway] }, { heartbeat, closeTimeout: 500 });
-  try {
-    return { app, proxy: await startNginx({ upstreamPort: app.getHttpServer().address().port, readTimeout: NGINX_READ_TIMEOUT }) };
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
+function behindNginx(heartbeat: { interval: number; timeout: number } | false): Promise<AppBehindNginx> {
+  return startAppBehindNginx({ providers: [LifecycleGateway] }, { heartbeat, closeTimeout: 500 }, { readTimeout: NGINX_READ_TIMEOUT });
 }
 
 describe('heartbeat through nginx', () => {
-  let app: INestApplication;
-  let proxy: NginxProxy;
+  let setup: AppBehindNginx;
 
   beforeAll(async () => {
-    ({ app, proxy } = await behindNginx({ interval: INTERVAL, timeout: TIMEOUT }));
+    setup = await behindNginx({ interval: INTERVAL, timeout: TIMEOUT });
   }, 30_000);
-  afterAll(async () => {
-    await proxy?.stop();
-    await app?.close();
-  });
+  afterAll(() => setup?.stop());
 
   it('drops a client behind nginx that does not answer pings; handleDisconnect sees cause heartbeat', async () => {
-    const socket = new WebSocket(`${proxy.url}/life?tag=nginx-deaf`, { autoPong: false });
+    const socket = new WebSocket(`${setup.proxy.url}/life?tag=nginx-deaf`, { autoPong: false });
     let pings = 0;
     socket.on('ping', () => pings++);
     const closed = new Promise<number>(resolve => socket.once('close', code => resolve(code)));
@@ -53,7 +41,7 @@ describe('heartbeat through nginx', () => {
   });
 
   it("keeps a client that answers, though it sends nothing for longer than nginx's proxy_read_timeout", async () => {
-    const ws = connectWs(proxy.url, '/life', { query: { tag: 'nginx-alive' }, timeout: 30_000 });
+    const ws = connectWs(setup.proxy.url, '/life', { query: { tag: 'nginx-alive' }, timeout: 30_000 });
     await ws.opened;
     // 25 pings at least 100 ms apart: well past nginx's 1 s read timeout, and the pings are
     // all nginx reads from the app meanwhile.
@@ -72,19 +60,15 @@ describe('heartbeat through nginx', () => {
 });
 
 describe('no heartbeat through nginx', () => {
-  let app: INestApplication;
-  let proxy: NginxProxy;
+  let setup: AppBehindNginx;
 
   beforeAll(async () => {
-    ({ app, proxy } = await behindNginx(false));
+    setup = await behindNginx(false);
   }, 30_000);
-  afterAll(async () => {
-    await proxy?.stop();
-    await app?.close();
-  });
+  afterAll(() => setup?.stop());
 
   it("an idle connection is cut by nginx's proxy_read_timeout: why the interval must stay below it", async () => {
-    const ws = connectWs(proxy.url, '/life', { query: { tag: 'nginx-quiet' }, timeout: 30_000 });
+    const ws = connectWs(setup.proxy.url, '/life', { query: { tag: 'nginx-quiet' }, timeout: 30_000 });
     await ws.opened;
     expect(await ws.outcome).toMatchObject({ kind: 'closed', code: 1006, wasClean: false });
     expect((await departures.of('nginx-quiet')).info).toMatchObject({ cause: 'client', initiator: 'client' });

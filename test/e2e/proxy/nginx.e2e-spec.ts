@@ -12,8 +12,7 @@ import {
   type ValidatingWsAdapterOptions,
 } from '../../../src/index.js';
 import { connectWs, type WsConnectOptions, type WsOutcome } from '../../../src/testing/index.js';
-import { startApp } from '../../fixtures/app.js';
-import { startNginx, type NginxOptions, type NginxProxy } from '../../fixtures/nginx.js';
+import { startAppBehindNginx, type AppBehindNginx } from '../../fixtures/app-behind-nginx.js';
 // The README's guard (Rate limits), keyed on getUpgradeRequest(client).remoteAddress.
 import { WsThrottlerGuard } from '../../fixtures/ws-throttler.guard.js';
 
@@ -75,27 +74,6 @@ const metadata: ModuleMetadata = {
   providers: [RoomGateway, AddressGuard, ThrottledGateway, WsThrottlerGuard],
 };
 
-interface BehindNginx {
-  app: INestApplication;
-  proxy: NginxProxy;
-}
-
-async function startBehindNginx(adapterOptions: ValidatingWsAdapterOptions, nginxOptions: Omit<NginxOptions, 'upstreamPort'> = {}): Promise<BehindNginx> {
-  const app = await startApp(metadata, adapterOptions);
-  try {
-    const proxy = await startNginx({ ...nginxOptions, upstreamPort: app.getHttpServer().address().port });
-    return { app, proxy };
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-}
-
-async function stop(setup: BehindNginx | undefined): Promise<void> {
-  await setup?.proxy.stop();
-  await setup?.app.close();
-}
-
 /** The welcome message of an admitted client, then a clean close. */
 async function welcome(target: INestApplication | string, path: string, options: WsConnectOptions = {}): Promise<unknown> {
   const ws = connectWs(target, path, options);
@@ -112,13 +90,13 @@ async function outcomeOf(target: INestApplication | string, path: string, option
 const FORGED = '198.51.100.9';
 
 describe("close mode behind nginx, trustProxy: nginx's address only", () => {
-  let setup: BehindNginx;
+  let setup: AppBehindNginx;
   const origin = 'https://app.example';
 
   beforeAll(async () => {
-    setup = await startBehindNginx({ trustProxy: '127.0.0.2', allowedOrigins: [origin] }, { bindAddress: '127.0.0.2' });
+    setup = await startAppBehindNginx(metadata, { trustProxy: '127.0.0.2', allowedOrigins: [origin] }, { bindAddress: '127.0.0.2' });
   }, 30_000);
-  afterAll(() => stop(setup));
+  afterAll(() => setup?.stop());
 
   it('an error in a handler arrives as the same close code and UTF-8 reason through nginx', async () => {
     for (const target of [setup.app, setup.proxy.url]) {
@@ -195,12 +173,12 @@ async function outcomeOfWelcome(target: string, options: WsConnectOptions): Prom
 }
 
 describe("http mode behind nginx, trustProxy: 'loopback'", () => {
-  let setup: BehindNginx;
+  let setup: AppBehindNginx;
 
   beforeAll(async () => {
-    setup = await startBehindNginx({ trustProxy: 'loopback', handshakeRejection: 'http', allowedOrigins: [/^https:\/\/app\.example$/] });
+    setup = await startAppBehindNginx(metadata, { trustProxy: 'loopback', handshakeRejection: 'http', allowedOrigins: [/^https:\/\/app\.example$/] });
   }, 30_000);
-  afterAll(() => stop(setup));
+  afterAll(() => setup?.stop());
 
   it.each([
     ['a validation failure: 400 with every error', '/rooms/a/ws?seat=x', 'https://app.example', 400],
@@ -254,12 +232,12 @@ describe.each<[string, ValidatingWsAdapterOptions['trustProxy'], { viaNginx: str
   // A predicate sees each hop from the server inwards.
   ['trustProxy: a predicate', (address: string, hop: number) => hop === 0 && address === '127.0.0.2', { viaNginx: '127.0.0.3', directForged: '127.0.0.4' }],
 ])('%s', (_name, trustProxy, expected) => {
-  let setup: BehindNginx;
+  let setup: AppBehindNginx;
 
   beforeAll(async () => {
-    setup = await startBehindNginx(trustProxy === undefined ? {} : { trustProxy }, { bindAddress: '127.0.0.2' });
+    setup = await startAppBehindNginx(metadata, trustProxy === undefined ? {} : { trustProxy }, { bindAddress: '127.0.0.2' });
   }, 30_000);
-  afterAll(() => stop(setup));
+  afterAll(() => setup?.stop());
 
   it(`via nginx from 127.0.0.3 with a forged header: ${expected.viaNginx}; directly from 127.0.0.4 with one: ${expected.directForged}`, async () => {
     const viaNginx = await welcome(setup.proxy.url, '/rooms/a/ws?seat=1', { localAddress: '127.0.0.3', headers: { 'x-forwarded-for': FORGED } });
