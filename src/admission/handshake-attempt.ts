@@ -14,18 +14,37 @@ import { PendingWsClient } from './pending-client.js';
 
 export type Route = ServerRoute<WebSocketServer>;
 
+const NOTHING_SENT: readonly unknown[] = Object.freeze([]);
+
 /** One upgrade, from its route to its conclusion. */
-export interface HandshakeAttempt {
-  readonly route: Route;
-  readonly request: http.IncomingMessage;
-  readonly socket: Duplex;
-  readonly head: Buffer;
-  readonly raw: RawHandshake;
-  /** Shared by the pending stand-in and, once accepted, the socket. */
-  readonly state: ClientState;
-  readonly pending: PendingWsClient;
+export class HandshakeAttempt {
+  #pending?: PendingWsClient;
   /** The gateway whose check is running, so that a failure names it. */
   failing?: GatewayDescriptor;
+
+  constructor(
+    readonly route: Route,
+    readonly request: http.IncomingMessage,
+    readonly socket: Duplex,
+    readonly head: Buffer,
+    readonly raw: RawHandshake,
+    /** Shared by the pending stand-in and, once accepted, the socket. */
+    readonly state: ClientState,
+  ) {}
+
+  /** The stand-in guards and refusing filters see; made only when one of them runs. */
+  get pending(): PendingWsClient {
+    if (!this.#pending) {
+      this.#pending = new PendingWsClient();
+      setClientState(this.#pending, this.state);
+    }
+    return this.#pending;
+  }
+
+  /** What guards sent the stand-in before any refusal began: for the client once it is admitted. */
+  get early(): readonly unknown[] {
+    return this.#pending?.held ?? NOTHING_SENT;
+  }
 }
 
 /** Parses what the client sent and sets up the state its stand-in and its socket share. */
@@ -39,19 +58,25 @@ export function startAttempt(
   settings: AdapterSettings,
 ): HandshakeAttempt {
   const raw = parseHandshake(request, search, params);
-  const handshake: RawHandshakeData = { validated: false, ...rawValues(raw), rawParams: raw.params, url: request.url ?? '/' };
+  const handshake: RawHandshakeData = {
+    validated: false,
+    params: raw.params,
+    query: singleValues(raw.query),
+    headers: raw.headers,
+    cookies: raw.cookies,
+    rawParams: raw.params,
+    url: request.url ?? '/',
+  };
   const state: ClientState = { gateways: route.gateways, checked: route.checked, handshake, upgrade: upgradeRequestInfo(request, clientAddress(request, settings.trustProxy)), settings };
-  const pending = new PendingWsClient();
-  setClientState(pending, state);
-  return { route, request, socket, head, raw, state, pending };
+  return new HandshakeAttempt(route, request, socket, head, raw, state);
 }
 
-/** What a source with no DTO exposes: one value per query key unless the key was repeated. */
-function rawValues(raw: RawHandshake): Omit<RawHandshakeData, 'validated' | 'rawParams' | 'url'> {
-  const query: Record<string, string | string[]> = Object.create(null);
-  for (const key of Object.keys(raw.query)) {
-    const values = raw.query[key]!;
-    query[key] = values.length === 1 ? values[0]! : values;
+/** What a query with no DTO exposes: one value per key unless the key was repeated. */
+function singleValues(query: RawHandshake['query']): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = Object.create(null);
+  for (const key of Object.keys(query)) {
+    const sent = query[key]!;
+    values[key] = sent.length === 1 ? sent[0]! : sent;
   }
-  return { params: raw.params, query, headers: raw.headers, cookies: raw.cookies };
+  return values;
 }

@@ -159,10 +159,10 @@ export class HandshakeAdmission {
 
   /** The socket is open: Nest's connection handler runs `handleConnection`, then the client is admitted or refused. */
   #accept(attempt: HandshakeAttempt, client: WebSocket): void {
-    const { route, request, state, pending, raw } = attempt;
+    const { route, request, state, raw } = attempt;
     setClientState(client, state);
     exposePathParams(request, client, raw.params);
-    const gate = route.checked ? AdmissionGate.close(client, route.server, pending.held) : undefined;
+    const gate = route.checked ? AdmissionGate.close(client, route.server, attempt.early) : undefined;
     const session = new ClientSession(client, this.settings);
     attachClientSession(client, session);
     this.#admitting.set(client, { session, gate });

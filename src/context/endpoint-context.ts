@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import { messagePatternOf } from '../nest/message-pattern.js';
 import { kEndpointContext } from '../ws-errors.constants.js';
 import { getClientState } from './client-state.js';
 import type { EndpointContext } from './endpoint-context.interface.js';
@@ -18,14 +19,13 @@ export function getEndpointContext(host: ArgumentsHost): EndpointContext | undef
   const args = host.getArgs();
   const state = getClientState(args[0]);
   if (!state) return undefined;
-  const pattern = args.length > 2 ? args[args.length - 1] : undefined;
-  const gateway =
-    (typeof pattern === 'string' && state.gateways.find(g => g.handlers.has(pattern))) || state.gateways[0];
-  return gateway?.endpoint('message', typeof pattern === 'string' ? pattern : undefined);
+  const pattern = messagePatternOf(args);
+  const gateway = (pattern !== undefined && state.gateways.find(g => g.handlers.has(pattern))) || state.gateways[0];
+  return gateway?.endpoint('message', pattern);
 }
 
-/** Names the endpoint on a host the library builds itself. */
+/** Names the endpoint on a host the library builds itself (a symbol key: invisible to keys and JSON). */
 export function attachEndpointContext<T extends object>(host: T, context: EndpointContext): T {
-  Object.defineProperty(host, kEndpointContext, { value: context, enumerable: false });
+  (host as WithContext)[kEndpointContext] = context;
   return host;
 }

@@ -44,15 +44,26 @@ function coercerFor(dto: Type, key: string): Coerce {
 
 type RawSource = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** A handshake source (raw strings) made ready for the validation core against one DTO. */
+/**
+ * A handshake source (raw strings) made ready for the validation core against one DTO: each
+ * value converted to the property type the DTO declares (a repeated query key gives an array
+ * to an array property and its last value to a scalar one; numbers and booleans are parsed
+ * strictly), prototype keys left out and listed for the core to report.
+ */
 export function handshakeSentValues(dto: Type, raw: RawSource): SentValues {
+  const plain: Record<string, unknown> = {};
+  const prototypeKeys: string[][] = [];
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (PROTOTYPE_KEYS.has(key)) prototypeKeys.push([key]);
+    else plain[key] = coercerFor(dto, key)(value);
+  }
   return {
-    plain: coerceToDeclaredTypes(dto, raw),
+    plain,
     input: key => sentValue(dto, key, raw[key]),
     present: key => raw[key] !== undefined,
-    prototypeKeys: Object.keys(raw)
-      .filter(key => PROTOTYPE_KEYS.has(key))
-      .map(key => [key]),
+    prototypeKeys,
   };
 }
 
@@ -60,22 +71,4 @@ export function handshakeSentValues(dto: Type, raw: RawSource): SentValues {
 function sentValue(dto: Type, key: string, value: string | readonly string[] | undefined): unknown {
   if (value === undefined || typeof value === 'string') return value;
   return Reflect.getMetadata('design:type', dto.prototype, key) === Array ? [...value] : value[value.length - 1];
-}
-
-/**
- * Converts raw handshake strings to the property types a DTO declares: a repeated query
- * key gives an array to an array property and its last value to a scalar one; numbers and
- * booleans are parsed strictly. Prototype keys are left out; the caller reports them.
- */
-function coerceToDeclaredTypes(
-  dto: Type,
-  raw: RawSource,
-): Record<string, unknown> {
-  const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(raw)) {
-    const value = raw[key];
-    if (value === undefined || PROTOTYPE_KEYS.has(key)) continue;
-    plain[key] = coercerFor(dto, key)(value);
-  }
-  return plain;
 }
