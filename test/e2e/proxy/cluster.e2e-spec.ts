@@ -1,11 +1,12 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WsErrorsOptions } from '../../../src/index.js';
 import { connectWs, type WsOutcome } from '../../../src/testing/index.js';
 import type { FromWorker, ToWorker } from '../../fixtures/cluster/worker.js';
-import { compileFixture, type CompiledFixture } from '../../fixtures/compile-fixture.js';
+import { compileFixture } from '../../fixtures/compile-fixture.js';
 import { startNginx, type NginxProxy } from '../../fixtures/nginx.js';
+import { suiteResource } from '../../fixtures/suite-resource.js';
 
 /**
  * Two `node:cluster` workers serve the same app on the port they share, behind nginx. One of
@@ -147,26 +148,21 @@ function onMessage(worker: Worker, type: FromWorker['type']): Promise<FromWorker
   });
 }
 
-let compiled: CompiledFixture | undefined;
-beforeAll(async () => {
-  compiled = await compileFixture('test/fixtures/cluster/tsconfig.json');
-}, 120_000);
-afterAll(() => compiled?.remove());
+/** Two workers on their shared port, nginx in front. */
+interface ClusterBehindNginx {
+  readonly proxy: NginxProxy;
+  readonly workers: ReadonlyMap<string, Worker>;
+}
 
-describe.each<[number, WsErrorsOptions]>([
-  [1001, {}],
-  [1012, { shutdownCloseCode: 1012 }],
-])('graceful shutdown (%i) of one of two cluster workers behind nginx', (code, shutdownOptions) => {
-  let proxy: NginxProxy | undefined;
+async function startCluster(workerScript: string, options: WsErrorsOptions): Promise<ClusterBehindNginx> {
+  // Round-robin in the primary (this process): connections alternate between the workers.
+  cluster.schedulingPolicy = cluster.SCHED_RR;
+  cluster.setupPrimary({ exec: workerScript, execArgv: [], silent: false });
   const workers = new Map<string, Worker>();
-
-  beforeAll(async () => {
-    // Round-robin in the primary (this process): connections alternate between the workers.
-    cluster.schedulingPolicy = cluster.SCHED_RR;
-    cluster.setupPrimary({ exec: compiled!.path('test/fixtures/cluster/worker.ts'), execArgv: [], silent: false });
+  try {
     const ports: number[] = [];
     for (const name of ['a', 'b']) {
-      const worker = cluster.fork({ WORKER_NAME: name, WORKER_OPTIONS: JSON.stringify({ closeTimeout: 2_000, ...shutdownOptions }) });
+      const worker = cluster.fork({ WORKER_NAME: name, WORKER_OPTIONS: JSON.stringify({ closeTimeout: 2_000, ...options }) });
       workers.set(name, worker);
       const exited = once(worker, 'exit').then(([code]) => {
         throw new Error(`worker ${name} exited (${code}) before it listened`);
@@ -174,22 +170,41 @@ describe.each<[number, WsErrorsOptions]>([
       const listening = (await Promise.race([onMessage(worker, 'listening'), exited])) as { port: number };
       ports.push(listening.port);
     }
-    expect(ports[0]).toBe(ports[1]);
-    proxy = await startNginx({ upstreamPort: ports[0]! });
-  }, 60_000);
+    if (ports[0] !== ports[1]) throw new Error(`the workers listen on different ports: ${ports.join(', ')}`);
+    return { proxy: await startNginx({ upstreamPort: ports[0]! }), workers };
+  } catch (error) {
+    await killWorkers(workers);
+    throw error;
+  }
+}
 
-  afterAll(async () => {
-    await proxy?.stop();
-    for (const worker of workers.values()) {
-      if (worker.isDead()) continue;
-      worker.process.kill('SIGKILL');
-      await once(worker, 'exit');
-    }
-  });
+async function killWorkers(workers: ReadonlyMap<string, Worker>): Promise<void> {
+  for (const worker of workers.values()) {
+    if (worker.isDead()) continue;
+    const exited = once(worker, 'exit');
+    worker.process.kill('SIGKILL');
+    await exited;
+  }
+}
+
+const compiled = suiteResource(() => compileFixture('test/fixtures/cluster/tsconfig.json'), fixture => fixture.remove(), 120_000);
+
+describe.each<[number, WsErrorsOptions]>([
+  [1001, {}],
+  [1012, { shutdownCloseCode: 1012 }],
+])('graceful shutdown (%i) of one of two cluster workers behind nginx', (code, shutdownOptions) => {
+  const setup = suiteResource(
+    () => startCluster(compiled.current.path('test/fixtures/cluster/worker.ts'), shutdownOptions),
+    async ({ proxy, workers }) => {
+      await proxy.stop();
+      await killWorkers(workers);
+    },
+    60_000,
+  );
 
   it(`its clients hear ${code}, move to the other worker, and no message is handled twice or lost`, async () => {
     const gate = new Gate();
-    const clients = Array.from({ length: CLIENTS }, (_, index) => new JobClient(index, proxy!.url));
+    const clients = Array.from({ length: CLIENTS }, (_, index) => new JobClient(index, setup.current.proxy.url));
     // One connection at a time, so that round-robin alternates them strictly between the workers.
     const runs: Promise<void>[] = [];
     for (const client of clients) {
@@ -204,7 +219,7 @@ describe.each<[number, WsErrorsOptions]>([
     const onA = clients.filter(client => client.workers[0] === 'a');
     expect(onA.length).toBe(CLIENTS / 2);
 
-    const a = workers.get('a')!;
+    const a = setup.current.workers.get('a')!;
     const closed = onMessage(a, 'closed');
     const exited = once(a, 'exit');
     a.send({ type: 'shutdown' } satisfies ToWorker);
@@ -215,7 +230,7 @@ describe.each<[number, WsErrorsOptions]>([
     a.send({ type: 'exit' } satisfies ToWorker);
     await within(exited, 10_000, `worker 'a' exited (active after app.close(): ${resources.join(', ')})`, clients);
 
-    const b = workers.get('b')!;
+    const b = setup.current.workers.get('b')!;
     const report = onMessage(b, 'report');
     b.send({ type: 'report' } satisfies ToWorker);
     const handledByB = ((await within(report, 10_000, "worker 'b' reported", clients)) as { handled: number[] }).handled;

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectWs } from '../../../src/testing/index.js';
-import { startAppBehindNginx, type AppBehindNginx } from '../../fixtures/app-behind-nginx.js';
+import { useAppBehindNginx } from '../../fixtures/app-behind-nginx.js';
 import { departures, LifecycleGateway } from '../lifecycle/lifecycle-gateway.js';
 
 /**
@@ -15,17 +15,12 @@ const NGINX_READ_TIMEOUT = '1s';
 const INTERVAL = 100;
 const TIMEOUT = 100;
 
-function behindNginx(heartbeat: { interval: number; timeout: number } | false): Promise<AppBehindNginx> {
-  return startAppBehindNginx({ providers: [LifecycleGateway] }, { heartbeat, closeTimeout: 500 }, { readTimeout: NGINX_READ_TIMEOUT });
+function behindNginx(heartbeat: { interval: number; timeout: number } | false) {
+  return useAppBehindNginx({ providers: [LifecycleGateway] }, { heartbeat, closeTimeout: 500 }, { readTimeout: NGINX_READ_TIMEOUT });
 }
 
 describe('heartbeat through nginx', () => {
-  let setup: AppBehindNginx;
-
-  beforeAll(async () => {
-    setup = await behindNginx({ interval: INTERVAL, timeout: TIMEOUT });
-  }, 30_000);
-  afterAll(() => setup?.stop());
+  const setup = behindNginx({ interval: INTERVAL, timeout: TIMEOUT });
 
   it('drops a client behind nginx that does not answer pings; handleDisconnect sees cause heartbeat', async () => {
     const socket = new WebSocket(`${setup.proxy.url}/life?tag=nginx-deaf`, { autoPong: false });
@@ -60,12 +55,7 @@ describe('heartbeat through nginx', () => {
 });
 
 describe('no heartbeat through nginx', () => {
-  let setup: AppBehindNginx;
-
-  beforeAll(async () => {
-    setup = await behindNginx(false);
-  }, 30_000);
-  afterAll(() => setup?.stop());
+  const setup = behindNginx(false);
 
   it("an idle connection is cut by nginx's proxy_read_timeout: why the interval must stay below it", async () => {
     const ws = connectWs(setup.proxy.url, '/life', { query: { tag: 'nginx-quiet' }, timeout: 30_000 });

@@ -2,7 +2,7 @@ import { Injectable, UseFilters, UseGuards, type CanActivate, type ExecutionCont
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { IsInt, Min } from 'class-validator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import {
   getUpgradeRequest,
@@ -12,7 +12,7 @@ import {
   type ValidatingWsAdapterOptions,
 } from '../../../src/index.js';
 import { connectWs, type WsConnectOptions, type WsOutcome } from '../../../src/testing/index.js';
-import { startAppBehindNginx, type AppBehindNginx } from '../../fixtures/app-behind-nginx.js';
+import { useAppBehindNginx } from '../../fixtures/app-behind-nginx.js';
 // The README's guard (Rate limits), keyed on getUpgradeRequest(client).remoteAddress.
 import { WsThrottlerGuard } from '../../fixtures/ws-throttler.guard.js';
 
@@ -90,13 +90,9 @@ async function outcomeOf(target: INestApplication | string, path: string, option
 const FORGED = '198.51.100.9';
 
 describe("close mode behind nginx, trustProxy: nginx's address only", () => {
-  let setup: AppBehindNginx;
   const origin = 'https://app.example';
 
-  beforeAll(async () => {
-    setup = await startAppBehindNginx(metadata, { trustProxy: '127.0.0.2', allowedOrigins: [origin] }, { bindAddress: '127.0.0.2' });
-  }, 30_000);
-  afterAll(() => setup?.stop());
+  const setup = useAppBehindNginx(metadata, { trustProxy: '127.0.0.2', allowedOrigins: [origin] }, { bindAddress: '127.0.0.2' });
 
   it('an error in a handler arrives as the same close code and UTF-8 reason through nginx', async () => {
     for (const target of [setup.app, setup.proxy.url]) {
@@ -173,12 +169,8 @@ async function outcomeOfWelcome(target: string, options: WsConnectOptions): Prom
 }
 
 describe("http mode behind nginx, trustProxy: 'loopback'", () => {
-  let setup: AppBehindNginx;
 
-  beforeAll(async () => {
-    setup = await startAppBehindNginx(metadata, { trustProxy: 'loopback', handshakeRejection: 'http', allowedOrigins: [/^https:\/\/app\.example$/] });
-  }, 30_000);
-  afterAll(() => setup?.stop());
+  const setup = useAppBehindNginx(metadata, { trustProxy: 'loopback', handshakeRejection: 'http', allowedOrigins: [/^https:\/\/app\.example$/] });
 
   it.each([
     ['a validation failure: 400 with every error', '/rooms/a/ws?seat=x', 'https://app.example', 400],
@@ -232,12 +224,8 @@ describe.each<[string, ValidatingWsAdapterOptions['trustProxy'], { viaNginx: str
   // A predicate sees each hop from the server inwards.
   ['trustProxy: a predicate', (address: string, hop: number) => hop === 0 && address === '127.0.0.2', { viaNginx: '127.0.0.3', directForged: '127.0.0.4' }],
 ])('%s', (_name, trustProxy, expected) => {
-  let setup: AppBehindNginx;
 
-  beforeAll(async () => {
-    setup = await startAppBehindNginx(metadata, trustProxy === undefined ? {} : { trustProxy }, { bindAddress: '127.0.0.2' });
-  }, 30_000);
-  afterAll(() => setup?.stop());
+  const setup = useAppBehindNginx(metadata, trustProxy === undefined ? {} : { trustProxy }, { bindAddress: '127.0.0.2' });
 
   it(`via nginx from 127.0.0.3 with a forged header: ${expected.viaNginx}; directly from 127.0.0.4 with one: ${expected.directForged}`, async () => {
     const viaNginx = await welcome(setup.proxy.url, '/rooms/a/ws?seat=1', { localAddress: '127.0.0.3', headers: { 'x-forwarded-for': FORGED } });
