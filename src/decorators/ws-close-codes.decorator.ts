@@ -1,6 +1,7 @@
 import type { CloseCause } from '../asyncapi/close-code.catalogue.js';
 import { assertSendableCloseCode } from '../close-frame/close-code.validation.js';
 import { WS_CLOSE_CODES_METADATA } from '../ws-errors.constants.js';
+import { appendListMetadata, readListMetadata } from './list-metadata.util.js';
 
 /**
  * A close code a gateway can send, as the user declares it for its AsyncAPI document.
@@ -39,16 +40,10 @@ export interface WsCloseCodeDeclaration {
  */
 export function WsCloseCodes(...codes: WsCloseCodeDeclaration[]): ClassDecorator & MethodDecorator {
   for (const declared of codes) assertSendableCloseCode(declared.code);
-  const frozen = Object.freeze(codes.map(declared => Object.freeze({ ...declared })));
-  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    const holder = descriptor ? (descriptor.value as object) : target;
-    const existing = (Reflect.getOwnMetadata(WS_CLOSE_CODES_METADATA, holder) as WsCloseCodeDeclaration[] | undefined) ?? [];
-    Reflect.defineMetadata(WS_CLOSE_CODES_METADATA, [...existing, ...frozen], holder);
-  };
+  return appendListMetadata(WS_CLOSE_CODES_METADATA, codes);
 }
 
 /** What `@WsCloseCodes` declared on a class or a method; `[]` when nothing. */
 export function declaredCloseCodes(holder: object | undefined): readonly WsCloseCodeDeclaration[] {
-  if (!holder) return [];
-  return (Reflect.getMetadata(WS_CLOSE_CODES_METADATA, holder) as WsCloseCodeDeclaration[] | undefined) ?? [];
+  return readListMetadata(WS_CLOSE_CODES_METADATA, holder);
 }

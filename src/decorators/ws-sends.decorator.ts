@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { WS_SENDS_METADATA } from '../ws-errors.constants.js';
+import { appendListMetadata, readListMetadata } from './list-metadata.util.js';
 
 /**
  * A message a gateway sends, for its AsyncAPI document.
@@ -29,16 +30,10 @@ export interface WsSendsSpec {
  * @publicApi
  */
 export function WsSends(...specs: WsSendsSpec[]): ClassDecorator & MethodDecorator {
-  const frozen = Object.freeze(specs.map(spec => Object.freeze({ ...spec })));
-  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    const holder = descriptor ? (descriptor.value as object) : target;
-    const existing = (Reflect.getOwnMetadata(WS_SENDS_METADATA, holder) as WsSendsSpec[] | undefined) ?? [];
-    Reflect.defineMetadata(WS_SENDS_METADATA, [...existing, ...frozen], holder);
-  };
+  return appendListMetadata(WS_SENDS_METADATA, specs);
 }
 
 /** What `@WsSends` declared on a class or a method; `[]` when nothing. */
 export function declaredSends(holder: object | undefined): readonly WsSendsSpec[] {
-  if (!holder) return [];
-  return (Reflect.getMetadata(WS_SENDS_METADATA, holder) as WsSendsSpec[] | undefined) ?? [];
+  return readListMetadata(WS_SENDS_METADATA, holder);
 }

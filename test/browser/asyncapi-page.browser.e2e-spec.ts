@@ -1,12 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSampleApp } from '../../sample/src/app.js';
+import { launchChromium } from '../fixtures/chromium.js';
 
 /** The sample page renders its AsyncAPI document as plain lists, read here in headless Chromium. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe("the sample page's AsyncAPI section in headless Chromium", () => {
   let app: INestApplication;
@@ -14,12 +12,9 @@ describe("the sample page's AsyncAPI section in headless Chromium", () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`);
-    }
     app = await createSampleApp({ logger: false });
     await app.listen(0, '127.0.0.1');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(5_000);
     await page.goto(`${await app.getUrl()}/`);

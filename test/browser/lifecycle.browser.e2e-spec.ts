@@ -1,17 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl } from '../../src/testing/index.js';
 import { startApp } from '../fixtures/app.js';
 import { departures, LifecycleGateway } from '../e2e/lifecycle/lifecycle-gateway.js';
+import { launchChromium } from '../fixtures/chromium.js';
 
 /**
  * Headless Chromium as the client of the connection lifecycle: a browser answers the
  * heartbeat's pings with no page code, and reads the close code `app.close()` sends.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('connection lifecycle in headless Chromium', () => {
   let app: INestApplication | undefined;
@@ -19,14 +17,8 @@ describe('connection lifecycle in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: the browser test needs it. ` +
-          'Install it with `apt-get update && apt-get install -y chromium` (as .ci/run does), or point CHROMIUM_PATH at a Chromium binary.',
-      );
-    }
     app = await startApp({ providers: [LifecycleGateway] }, { heartbeat: { interval: 50, timeout: 50 } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(10_000);
   });

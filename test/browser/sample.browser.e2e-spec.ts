@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSampleApp } from '../../sample/src/app.js';
+import { launchChromium } from '../fixtures/chromium.js';
 
 /**
  * A real browser as the client: Debian's Chromium, headless, driven by playwright-core,
@@ -10,17 +10,6 @@ import { createSampleApp } from '../../sample/src/app.js';
  * A browser's WebSocket is the strictest client there is about close frames: it fails
  * the connection (1006) on a reason over 123 bytes or one that is not valid UTF-8.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Connection {
   endpoint: 'items' | 'ws' | 'strict';
@@ -35,16 +24,9 @@ describe('the sample page in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: the browser test needs it. ` +
-          'Install it with `apt-get update && apt-get install -y chromium` (as .ci/run does), ' +
-          'or point CHROMIUM_PATH at a Chromium binary.',
-      );
-    }
     app = await createSampleApp({ logger: false });
     await app.listen(0, '127.0.0.1');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(5_000);
     await page.goto(`${await app.getUrl()}/`);
