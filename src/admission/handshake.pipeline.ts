@@ -18,7 +18,7 @@ import { exposePathParams } from '../nest/ws-path-params.js';
 import { errorDetail } from '../utils/error-detail.util.js';
 import { isThenable } from '../utils/is-thenable.util.js';
 import { andThen, inSequence, settle, type MaybePromise } from '../utils/maybe-async.util.js';
-import { CLOSE_EVENT, CONNECTION_EVENT, ERROR_EVENT, ReadyState } from '../ws-errors.constants.js';
+import { CONNECTION_EVENT, ERROR_EVENT, ReadyState } from '../ws-errors.constants.js';
 import { AdmissionGate } from './admission-gate.js';
 import { connectionVerdict, type ConnectionVerdict } from './connection-hook.js';
 import { startAttempt, type HandshakeAttempt, type Route } from './handshake-attempt.js';
@@ -165,13 +165,17 @@ export class HandshakeAdmission {
     const gate = route.checked ? AdmissionGate.close(client, route.server, attempt.early) : undefined;
     const session = new ClientSession(client, this.settings);
     attachClientSession(client, session);
+    // Taken out when the connection verdict concludes, whatever it is (a client that leaves meanwhile
+    // concludes as 'gone'): no close listener per client, which would outlive admission.
     this.#admitting.set(client, { session, gate });
-    client.once(CLOSE_EVENT, () => this.#admitting.delete(client));
     route.server.emit(CONNECTION_EVENT, client, request);
     settle(
       () => connectionVerdict(session, this.settings.handshakeTimeout),
       verdict => this.#concludeConnection(verdict, session, gate, request),
-      error => this.logger.error('Unexpected failure while admitting a WebSocket client', errorDetail(error)),
+      error => {
+        this.#admitting.delete(client);
+        this.logger.error('Unexpected failure while admitting a WebSocket client', errorDetail(error));
+      },
     );
   }
 
