@@ -99,7 +99,7 @@ async function startWith(adapter: 'stock' | 'ours', providers: unknown[], option
 describe.each(['stock', 'ours'] as const)('a gateway without this library’s decorators, on the %s adapter', adapter => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await startWith(adapter, [PlainGuardedGateway, PlainRethrowGateway]);
+    app = await startWith(adapter, [PlainGuardedGateway]);
   });
   afterAll(() => app.close());
 
@@ -113,7 +113,17 @@ describe.each(['stock', 'ours'] as const)('a gateway without this library’s de
     expect(ws.socket.readyState).toBe(ws.socket.OPEN);
     await ws.close();
   });
+});
 
+describe('a gateway without this library’s decorators whose filter rethrows', () => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await startWith('ours', [PlainRethrowGateway]);
+  });
+  afterAll(() => app.close());
+
+  // As the stock adapter does from @nestjs/platform-ws 12.1 on (12.0.x left the socket open but
+  // silenced every later message of that client): logged, the socket kept, the next message answered.
   it('keeps the socket open after a filter that rethrows, and answers the next message', async () => {
     const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const ws = connectWs(app, '/plain-rethrow');
