@@ -5,6 +5,7 @@ import { baseUrl } from '../../src/testing/index.js';
 import { startApp } from '../fixtures/app.js';
 import { departures, LifecycleGateway } from '../e2e/lifecycle/lifecycle-gateway.js';
 import { launchChromium } from '../fixtures/chromium.js';
+import { pollUntil } from '../fixtures/poll-until.js';
 
 /**
  * Headless Chromium as the client of the connection lifecycle: a browser answers the
@@ -17,7 +18,7 @@ describe('connection lifecycle in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    app = await startApp({ providers: [LifecycleGateway] }, { heartbeat: { interval: 50, timeout: 50 } });
+    app = await startApp({ providers: [LifecycleGateway] }, { heartbeat: { interval: 150, timeout: 150 } });
     browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(10_000);
@@ -43,6 +44,8 @@ describe('connection lifecycle in headless Chromium', () => {
       url,
     );
     const gateway = app!.get(LifecycleGateway);
+    // The page saw `open` once the 101 arrived; the server's side is read from its own clients.
+    await pollUntil(() => expect(gateway.server.clients.size, `dropped meanwhile: ${JSON.stringify(departures.all.map(d => d.info))}`).toBe(1));
     const [client] = [...gateway.server.clients];
     let pongs = 0;
     await new Promise<void>(resolve =>
