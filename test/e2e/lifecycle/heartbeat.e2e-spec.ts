@@ -6,9 +6,9 @@ import { startApp } from '../../fixtures/app.js';
 import { appPort, rawUpgrade } from '../../fixtures/hostile-raw.js';
 import { departures, LifecycleGateway } from './lifecycle-gateway.js';
 
-const INTERVAL = 50;
-const TIMEOUT = 50;
-/** interval + timeout is 100 ms; the bound leaves room for a loaded machine. */
+const INTERVAL = 100;
+const TIMEOUT = 100;
+/** interval + timeout is 200 ms; the bound leaves room for a loaded machine. */
 const DETECTION_BOUND_MS = 3_000;
 
 describe('heartbeat', () => {

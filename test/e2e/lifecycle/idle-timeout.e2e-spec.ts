@@ -12,7 +12,7 @@ describe('idleTimeout', () => {
 
   beforeAll(async () => {
     // A fast heartbeat beside it: pongs are not messages, so they keep no client from idling out.
-    app = await startApp({ providers: [LifecycleGateway] }, { idleTimeout: IDLE_TIMEOUT, heartbeat: { interval: 50, timeout: 50 } });
+    app = await startApp({ providers: [LifecycleGateway] }, { idleTimeout: IDLE_TIMEOUT, heartbeat: { interval: 100, timeout: 100 } });
   });
   afterAll(() => app.close());
 
