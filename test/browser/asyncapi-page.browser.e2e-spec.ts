@@ -1,30 +1,20 @@
-import type { INestApplication } from '@nestjs/common';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSampleApp } from '../../sample/src/app.js';
-import { launchChromium } from '../fixtures/chromium.js';
+import { openSamplePage } from '../fixtures/chromium.js';
 
 /** The sample page renders its AsyncAPI document as plain lists, read here in headless Chromium. */
 
 describe("the sample page's AsyncAPI section in headless Chromium", () => {
-  let app: INestApplication;
-  let browser: Browser;
+  let sample: Awaited<ReturnType<typeof openSamplePage>> | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    app = await createSampleApp({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.setDefaultTimeout(5_000);
-    await page.goto(`${await app.getUrl()}/`);
+    sample = await openSamplePage();
+    page = sample.page;
     await page.waitForSelector('#asyncapi-doc article');
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => sample?.close());
 
   it('shows one entry per channel, by address', async () => {
     const articles = await page.locator('#asyncapi-doc article').all();

@@ -1,8 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSampleApp } from '../../sample/src/app.js';
-import { launchChromium } from '../fixtures/chromium.js';
+import { openSamplePage } from '../fixtures/chromium.js';
 
 /**
  * A real browser as the client: Debian's Chromium, headless, driven by playwright-core,
@@ -19,23 +17,15 @@ interface Connection {
 }
 
 describe('the sample page in headless Chromium', () => {
-  let app: INestApplication;
-  let browser: Browser;
+  let sample: Awaited<ReturnType<typeof openSamplePage>> | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    app = await createSampleApp({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.setDefaultTimeout(5_000);
-    await page.goto(`${await app.getUrl()}/`);
+    sample = await openSamplePage();
+    page = sample.page;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => sample?.close());
 
   /** Fills the form as a person would, clicks Connect, and waits for the status to leave "connecting". */
   async function connect({ endpoint, itemId = 'foo', cookie = '', query = '' }: Connection): Promise<string> {
