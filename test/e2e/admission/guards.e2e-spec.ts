@@ -1,12 +1,12 @@
 import { Catch, Injectable, Logger, UseFilters, UseGuards, type ArgumentsHost, type CanActivate, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { BaseWsExceptionFilter, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { BaseWsExceptionFilter, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { IsInt } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer as WsServer } from 'ws';
 import { PendingWsClient, ValidatingWsAdapter, WebSocketExceptionFilter, WsHandshake, getUpgradeRequest, type UpgradeRequestInfo } from '../../../src/index.js';
 import { connectWs } from '../../../src/testing/index.js';
 import { ApiKeyGuard } from '../../fixtures/api-key.guard.js';
@@ -26,6 +26,15 @@ class PlainGuardedGateway {
   @SubscribeMessage('secret')
   secret() {
     return { event: 'secret', data: 42 };
+  }
+}
+
+/** What stock apps do: count and greet in handleConnection; the new client is already among `clients`. */
+@WebSocketGateway({ path: '/plain-count' })
+class PlainCountingGateway {
+  @WebSocketServer() server!: WsServer;
+  handleConnection(client: WebSocket) {
+    client.send(JSON.stringify({ event: 'count', data: this.server.clients.size }));
   }
 }
 
@@ -99,7 +108,7 @@ async function startWith(adapter: 'stock' | 'ours', providers: unknown[], option
 describe.each(['stock', 'ours'] as const)('a gateway without this library’s decorators, on the %s adapter', adapter => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await startWith(adapter, [PlainGuardedGateway]);
+    app = await startWith(adapter, [PlainGuardedGateway, PlainCountingGateway]);
   });
   afterAll(() => app.close());
 
@@ -112,6 +121,14 @@ describe.each(['stock', 'ours'] as const)('a gateway without this library’s de
     expect(await ws.receive()).toMatchObject({ event: 'exception', data: { status: 'error', message: 'Forbidden resource' } });
     expect(ws.socket.readyState).toBe(ws.socket.OPEN);
     await ws.close();
+  });
+
+  it('counts the new client among server.clients in handleConnection, and sends its greeting at once', async () => {
+    const first = connectWs(app, '/plain-count');
+    expect(await first.receive()).toEqual({ event: 'count', data: 1 });
+    const second = connectWs(app, '/plain-count');
+    expect(await second.receive()).toEqual({ event: 'count', data: 2 });
+    await Promise.all([first.close(), second.close()]);
   });
 });
 
