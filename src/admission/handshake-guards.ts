@@ -4,7 +4,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
 import { FORBIDDEN_REASON } from '../exceptions/messages.constant.js';
 import type { EnhancerResolver } from '../adapter/enhancer-resolver.js';
-import { classGuardRefs } from '../nest/gateway-enhancer-metadata.js';
+import { guardRefs } from '../nest/gateway-enhancer-metadata.js';
 import { inSequence, type MaybePromise } from '../utils/maybe-async.util.js';
 import { isThenable } from '../utils/is-thenable.util.js';
 
@@ -15,7 +15,7 @@ import { isThenable } from '../utils/is-thenable.util.js';
  */
 export function handshakeGuards(descriptor: GatewayDescriptor, resolver: EnhancerResolver): CanActivate[] {
   if (!descriptor.handshake) return [];
-  return resolver.instances(classGuardRefs(descriptor.gateway), 'canActivate', descriptor.moduleKey);
+  return resolver.instances(guardRefs(descriptor.gateway), 'canActivate', descriptor.moduleKey);
 }
 
 /**

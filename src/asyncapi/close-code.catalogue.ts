@@ -19,7 +19,7 @@ import {
   UNSUPPORTED_BINARY_REASON,
 } from '../exceptions/messages.constant.js';
 import { GatewayFallbackFilter } from '../filters/gateway-fallback.filter.js';
-import { validatesSynchronously } from '../validation/sync-validation.js';
+import { dtosValidateSynchronously } from '../admission/handshake-dtos.js';
 import { WsValidationPipe } from '../pipes/ws-validation.pipe.js';
 import { messageBodyParam, usedFilters, usedGuards, usedPipes, type AppWideEnhancers } from '../nest/app-metadata.js';
 
@@ -130,8 +130,7 @@ export function closeCodeCatalogue(
   }
   // Checks that are all synchronous finish within the upgrade's tick: no timer. A `handleConnection`
   // that returns a promise is timed too; whether it does cannot be read from the class.
-  const dtos = handshake ? [handshake.params, handshake.query, handshake.headers, handshake.cookies] : [];
-  const asyncChecks = hasHandshake && (classGuards || dtos.some(dto => dto !== undefined && !validatesSynchronously(dto)));
+  const asyncChecks = hasHandshake && (classGuards || !dtosValidateSynchronously(descriptor));
   const connectionHook = typeof gateway.prototype.handleConnection === 'function';
   if (asyncChecks || connectionHook) {
     const timed = [asyncChecks ? 'the handshake checks (guards, async constraints)' : undefined, connectionHook ? 'an async handleConnection' : undefined];

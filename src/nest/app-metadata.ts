@@ -14,7 +14,8 @@
  */
 import type { INestApplicationContext, Type, WebSocketAdapter } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, PARAM_ARGS_METADATA, PIPES_METADATA, WS_PAYLOAD_PARAM_TYPE } from './nest-metadata.js';
+import { filterRefs, guardRefs } from './gateway-enhancer-metadata.js';
+import { PARAM_ARGS_METADATA, PIPES_METADATA, WS_PAYLOAD_PARAM_TYPE } from './nest-metadata.js';
 
 /** What a handler's `@MessageBody()` parameter declares. */
 export interface MessageBodyParam {
@@ -59,12 +60,12 @@ export function usedPipes(gateway: Type, method: Function): unknown[] {
 
 /** Guards of `@UseGuards()` on the gateway class and on the handler. */
 export function usedGuards(gateway: Type, method?: Function): unknown[] {
-  return [...metadataList(GUARDS_METADATA, gateway), ...(method ? metadataList(GUARDS_METADATA, method) : [])];
+  return [...guardRefs(gateway), ...guardRefs(method)];
 }
 
 /** Filters of `@UseFilters()` on the gateway class and on the handler. */
 export function usedFilters(gateway: Type, method?: Function): unknown[] {
-  return [...metadataList(EXCEPTION_FILTERS_METADATA, gateway), ...(method ? metadataList(EXCEPTION_FILTERS_METADATA, method) : [])];
+  return [...filterRefs(gateway), ...filterRefs(method)];
 }
 
 /** The token under which every module provides Nest's `ApplicationConfig`. */

@@ -3,9 +3,10 @@ import { EXCEPTION_FILTERS_METADATA, FILTER_CATCH_EXCEPTIONS, GUARDS_METADATA } 
 
 type Ref<T> = Type<T> | T;
 
-/** A gateway's class-level `@UseGuards`, as listed. */
-export function classGuardRefs(gateway: Type): readonly Ref<CanActivate>[] {
-  return (Reflect.getMetadata(GUARDS_METADATA, gateway) as Ref<CanActivate>[] | undefined) ?? [];
+/** `@UseGuards` of a gateway class or of one of its methods, as listed. */
+export function guardRefs(target: Type | Function | undefined): readonly Ref<CanActivate>[] {
+  if (!target) return [];
+  return (Reflect.getMetadata(GUARDS_METADATA, target) as Ref<CanActivate>[] | undefined) ?? [];
 }
 
 /** `@UseFilters` of a gateway class or of one of its methods, as listed. */

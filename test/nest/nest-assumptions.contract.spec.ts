@@ -4,7 +4,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { classGuardRefs, filterRefs, caughtTypes, addLeastPreferredClassFilter } from '../../src/nest/gateway-enhancer-metadata.js';
+import { guardRefs, filterRefs, caughtTypes, addLeastPreferredClassFilter } from '../../src/nest/gateway-enhancer-metadata.js';
 import { replaceGatewayHook } from '../../src/nest/gateway-hooks.js';
 import { messagePatternOf } from '../../src/nest/message-pattern.js';
 import { findInstance, gatewayProviders } from '../../src/nest/module-container.js';
@@ -105,7 +105,7 @@ describe('Nest internals this library relies on (src/nest/)', () => {
     }
     expect(Reflect.getMetadata(keys.GATEWAY_OPTIONS, ContractGateway), broken('@WebSocketGateway stores its options under GATEWAY_OPTIONS', 'packages/websockets/decorators/socket-gateway.decorator.ts')).toMatchObject({ path: '/contract' });
     expect(Reflect.getMetadata(keys.MESSAGE_METADATA, ContractGateway.prototype.fail), broken('@SubscribeMessage stores its pattern under MESSAGE_METADATA', 'packages/websockets/decorators/subscribe-message.decorator.ts')).toBe('fail');
-    expect(classGuardRefs(ContractGateway), broken('@UseGuards stores class guards under GUARDS_METADATA', 'packages/common/decorators/core/use-guards.decorator.ts')).toEqual([AllowGuard]);
+    expect(guardRefs(ContractGateway), broken('@UseGuards stores class guards under GUARDS_METADATA', 'packages/common/decorators/core/use-guards.decorator.ts')).toEqual([AllowGuard]);
     expect(filterRefs(ContractGateway).slice(1), broken('@UseFilters stores filters under EXCEPTION_FILTERS_METADATA, in listing order', 'packages/common/decorators/core/exception-filters.decorator.ts')).toEqual([FirstListedFilter, LastListedFilter]);
     expect(caughtTypes(new FirstListedFilter()), broken('@Catch stores its types under FILTER_CATCH_EXCEPTIONS', 'packages/common/decorators/core/catch.decorator.ts')).toEqual([RangeError]);
   });
