@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { WsErrorsFilter } from './interfaces/ws-errors-options.interface.js';
 import {
   WS_ERRORS_ASYNC_OPTIONS_TYPE,

@@ -1,13 +1,13 @@
 import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
-import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { closeWebSocketFor } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import {
   MESSAGE_TOO_BIG_REASON,
   TOO_MANY_PENDING_MESSAGES_REASON,
 } from '../exceptions/messages.constant.js';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
-import { markServerClose, recordDisconnect } from '../lifecycle/disconnect-info.js';
+import { recordDisconnect } from '../lifecycle/disconnect-info.js';
 import type { Liveness } from '../lifecycle/connection-supervisor.js';
 import { CLOSE_EVENT, kClientSession, MESSAGE_EVENT, ReadyState } from '../ws-errors.constants.js';
 
@@ -105,14 +105,12 @@ export class ClientSession implements Liveness {
     this.#pendingBytes += byteLength(data);
     if (this.#pendingBytes > this.limits.maxPendingBytes) {
       this.#dropPending();
-      markServerClose(this.client, 'limit', WsStatus.WS_1009_MESSAGE_TOO_BIG, MESSAGE_TOO_BIG_REASON);
-      closeWebSocket(this.client, WsStatus.WS_1009_MESSAGE_TOO_BIG, MESSAGE_TOO_BIG_REASON);
+      closeWebSocketFor('limit', this.client, WsStatus.WS_1009_MESSAGE_TOO_BIG, MESSAGE_TOO_BIG_REASON);
       return;
     }
     if (this.#pending.length >= this.limits.maxPendingMessages) {
       this.#dropPending();
-      markServerClose(this.client, 'limit', WsStatus.WS_1008_POLICY_VIOLATION, TOO_MANY_PENDING_MESSAGES_REASON);
-      closeWebSocket(this.client, WsStatus.WS_1008_POLICY_VIOLATION, TOO_MANY_PENDING_MESSAGES_REASON);
+      closeWebSocketFor('limit', this.client, WsStatus.WS_1008_POLICY_VIOLATION, TOO_MANY_PENDING_MESSAGES_REASON);
       return;
     }
     this.#pending.push({ data, isBinary });

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { isObservable } from 'rxjs';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import { closeWebSocket } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import {

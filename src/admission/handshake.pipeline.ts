@@ -3,7 +3,7 @@ import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type * as WsModule from 'ws';
 import type { WebSocket } from 'ws';
-import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { closeWebSocket, closeWebSocketFor } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { setClientState } from '../context/client-state.js';
 import type { GatewayDescriptor } from '../context/gateway-descriptor.js';
@@ -13,7 +13,6 @@ import { attachClientSession, ClientSession } from '../adapter/client-session.js
 import type { GatewayRuntimes } from '../adapter/gateway-runtimes.js';
 import { GONE, settleWithin, TIMED_OUT } from '../adapter/settle-within.js';
 import { closeClientsForShutdown, refuseUpgradeDuringShutdown } from '../lifecycle/graceful-shutdown.js';
-import { markServerClose } from '../lifecycle/disconnect-info.js';
 import { exposePathParams } from '../nest/ws-path-params.js';
 import { errorDetail } from '../utils/error-detail.util.js';
 import { isThenable } from '../utils/is-thenable.util.js';
@@ -207,6 +206,5 @@ export class HandshakeAdmission {
 
 /** `handshakeTimeout` is one of the library's limits: `getDisconnectInfo` says so. */
 function closeForTimeout(client: WebSocket): void {
-  markServerClose(client, 'limit', WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
-  closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
+  closeWebSocketFor('limit', client, WsStatus.WS_1013_TRY_AGAIN_LATER, TRY_AGAIN_LATER_REASON);
 }

@@ -1,4 +1,4 @@
-import { markServerClose } from '../lifecycle/disconnect-info.js';
+import { markServerClose, type ServerCloseCause } from '../lifecycle/disconnect-info.js';
 import { ReadyState } from '../ws-errors.constants.js';
 import { assertSendableCloseCode } from './close-code.validation.js';
 import { encodeCloseReason, type CloseReasonOptions } from './close-reason.encoder.js';
@@ -33,11 +33,26 @@ export function closeWebSocket(
   reason?: unknown,
   options?: CloseReasonOptions,
 ): boolean {
+  return closeWebSocketFor('error', client, code, reason, options);
+}
+
+/**
+ * {@link closeWebSocket}, recording for `getDisconnectInfo` why the server closes: the library's
+ * own closes name their cause (a limit, the heartbeat, shutdown…); the public one says `'error'`.
+ * The first cause recorded wins.
+ * @internal
+ */
+export function closeWebSocketFor(
+  cause: ServerCloseCause,
+  client: ClosableWebSocket,
+  code: number,
+  reason?: unknown,
+  options?: CloseReasonOptions,
+): boolean {
   assertSendableCloseCode(code);
   const text = encodeCloseReason(reason, options);
   if (client.readyState !== ReadyState.CONNECTING && client.readyState !== ReadyState.OPEN) return false;
-  // For `getDisconnectInfo`: the server closes, after an error unless a more specific cause was recorded.
-  markServerClose(client, 'error', code, text);
+  markServerClose(client, cause, code, text);
   try {
     client.close(code, text);
     return true;

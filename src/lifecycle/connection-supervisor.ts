@@ -1,6 +1,6 @@
 import type { WebSocket, WebSocketServer } from 'ws';
 import { getClientSession } from '../adapter/client-session.js';
-import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { closeWebSocketFor } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { BACKPRESSURE_REASON, HEARTBEAT_TIMEOUT_REASON, IDLE_TIMEOUT_REASON } from '../exceptions/messages.constant.js';
 import { CONNECTION_EVENT, PONG_EVENT, ReadyState } from '../ws-errors.constants.js';
@@ -73,9 +73,8 @@ export class ConnectionSupervisor implements SendObserver {
   }
 
   onOverflow(client: WebSocket): void {
-    markServerClose(client, 'backpressure', WsStatus.WS_1013_TRY_AGAIN_LATER, BACKPRESSURE_REASON);
     // It has stopped reading, so it will not read this frame either: ws drops it after closeTimeout.
-    closeWebSocket(client, WsStatus.WS_1013_TRY_AGAIN_LATER, BACKPRESSURE_REASON);
+    closeWebSocketFor('backpressure', client, WsStatus.WS_1013_TRY_AGAIN_LATER, BACKPRESSURE_REASON);
   }
 
   #schedule(now: number): void {
@@ -129,8 +128,7 @@ export class ConnectionSupervisor implements SendObserver {
       return false;
     }
     if (now - liveness.quietSince < idleTimeout) return false;
-    markServerClose(client, 'idle', IDLE_TIMEOUT_CODE, IDLE_TIMEOUT_REASON);
-    closeWebSocket(client, IDLE_TIMEOUT_CODE, IDLE_TIMEOUT_REASON);
+    closeWebSocketFor('idle', client, IDLE_TIMEOUT_CODE, IDLE_TIMEOUT_REASON);
     return true;
   }
 }

@@ -31,8 +31,11 @@ export interface DisconnectInfo {
 }
 
 /** What the server meant when it started to close a client, kept until the socket's `close` event. */
+/** Why the server starts a close. */
+export type ServerCloseCause = Exclude<DisconnectCause, 'client'>;
+
 interface CloseIntent {
-  readonly cause: Exclude<DisconnectCause, 'client'>;
+  readonly cause: ServerCloseCause;
   readonly code: number;
   readonly reason: string;
 }

@@ -1,11 +1,10 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { refuseUpgrade } from '../adapter/http-rejection.js';
-import { closeWebSocket } from '../close-frame/close-websocket.js';
+import { closeWebSocketFor } from '../close-frame/close-websocket.js';
 import { WsStatus } from '../close-frame/ws-status.js';
 import { GOING_AWAY_REASON, SERVICE_RESTART_REASON } from '../exceptions/messages.constant.js';
 import { CLOSE_EVENT, ReadyState } from '../ws-errors.constants.js';
-import { markServerClose } from './disconnect-info.js';
 import type { ShutdownCloseCode } from './lifecycle-options.js';
 
 /** How long past `closeTimeout` to wait for ws' own close timer before dropping a client ourselves. */
@@ -34,8 +33,7 @@ export async function closeClientsForShutdown(clients: Iterable<WebSocket>, code
   if (open.length === 0) return;
   const closed = Promise.all(open.map(client => new Promise(resolve => client.once(CLOSE_EVENT, resolve))));
   for (const client of open) {
-    markServerClose(client, 'shutdown', code, reason);
-    closeWebSocket(client, code, reason);
+    closeWebSocketFor('shutdown', client, code, reason);
   }
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise(resolve => (timer = setTimeout(resolve, closeTimeout + CLOSE_TIMER_GRACE_MS)));
